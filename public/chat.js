@@ -1,0 +1,71 @@
+// Parley's few lines of browser JavaScript. Everything else is htmx and server-rendered HTML.
+// - keep the log at the newest message when the reader is at the bottom, and leave a reader who scrolled up alone;
+// - tell the server the last message this page has on every (re)connection, so it replays what was missed;
+// - never show a message twice; fall back to a plain form POST if the socket is gone for good;
+// - Enter sends, Shift+Enter makes a new line.
+;(() => {
+  const NEAR_BOTTOM_PX = 80
+  const log = () => document.getElementById('messages')
+  let stick = true
+
+  const atBottom = (el) => el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX
+  const toBottom = () => {
+    const el = log()
+    if (el) el.scrollTop = el.scrollHeight
+  }
+  const lastSeq = () => {
+    const articles = log()?.querySelectorAll('article[data-seq]') ?? []
+    let max = 0
+    for (const a of articles) max = Math.max(max, Number(a.dataset.seq) || 0)
+    return max
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    if (location.hash.startsWith('#message-')) document.querySelector(location.hash)?.scrollIntoView()
+    else toBottom()
+  })
+
+  document.addEventListener('htmx:ws:after:connection', (e) => {
+    e.detail.connection.socket.send(JSON.stringify({ type: 'resume', last_seq: lastSeq() }))
+  })
+
+  document.addEventListener('htmx:ws:before:message:incoming', (e) => {
+    const el = log()
+    stick = el ? atBottom(el) : false
+    const data = e.detail.message.data
+    if (
+      typeof data !== 'string' ||
+      !data.startsWith('<hx-partial hx-target="#messages" hx-swap="beforeend">')
+    )
+      return
+    const ids = [...data.matchAll(/<article class="message" id="(message-\d+)"/g)].map((m) => m[1])
+    if (ids.length > 0 && ids.every((id) => document.getElementById(id))) e.preventDefault()
+  })
+
+  document.addEventListener('htmx:ws:after:message:incoming', () => {
+    document.querySelector('#messages > .empty')?.remove()
+    if (stick) toBottom()
+  })
+
+  document.addEventListener('htmx:after:swap', (e) => {
+    if (e.target?.id === 'composer' || e.detail?.target?.id === 'composer') {
+      document.getElementById('composer-body')?.focus()
+    }
+  })
+
+  // htmx 4 drops a send when its socket is closed for good: post the form the old way instead.
+  document.addEventListener('htmx:ws:error', (e) => {
+    const form = e.target
+    const err = String(e.detail?.error ?? '')
+    if (form instanceof HTMLFormElement && /Connection (not open|closed)|queue is full/.test(err))
+      form.submit()
+  })
+
+  document.addEventListener('keydown', (e) => {
+    const t = e.target
+    if (e.key !== 'Enter' || e.shiftKey || e.isComposing || !(t instanceof HTMLTextAreaElement)) return
+    if (t.id !== 'composer-body') return
+    e.preventDefault()
+    t.form?.requestSubmit()
+  })
+})()

@@ -1,0 +1,30 @@
+import { bodyParser } from '@koa/bodyparser'
+import Koa from 'koa'
+import { authRoutes } from './http/auth.routes.ts'
+import { errorBoundary } from './http/errors.ts'
+import { healthRoutes } from './http/health.routes.ts'
+import { messageRoutes } from './http/messages.routes.ts'
+import { requestLog } from './http/request-log.ts'
+import { roomRoutes } from './http/rooms.routes.ts'
+import { securityHeaders } from './http/security-headers.ts'
+import { csrf, session } from './http/session.ts'
+import type { AppDeps, AppState } from './http/state.ts'
+import { serveStatic } from './http/static.ts'
+
+/** The Koa app, built from its dependencies: no listening, no globals. */
+export function createApp(deps: AppDeps): Koa<AppState> {
+  const app = new Koa<AppState>({ proxy: deps.config.trustProxy })
+  app.silent = true // errors are logged by the boundary, once
+  app.use(requestLog(deps.log))
+  app.use(securityHeaders())
+  app.use(errorBoundary(deps.log))
+  app.use(serveStatic())
+  for (const routes of [healthRoutes(deps)]) app.use(routes.routes())
+  app.use(bodyParser({ enableTypes: ['form'], formLimit: '64kb', encoding: 'utf-8' }))
+  app.use(session(deps))
+  app.use(csrf())
+  for (const routes of [authRoutes(deps), roomRoutes(deps), messageRoutes(deps)]) {
+    app.use(routes.routes()).use(routes.allowedMethods())
+  }
+  return app
+}

@@ -1,0 +1,17 @@
+/** Fan-out between nodes: at most once, in publish order per topic. Postgres stays the truth. */
+export type BusHandler = (payload: string) => void
+
+export interface Bus {
+  readonly kind: 'redis' | 'memory'
+  publish(topic: string, payload: string): Promise<void>
+  /** Starts delivering a topic's payloads to `handler` (one handler per topic on a node). */
+  subscribe(topic: string, handler: BusHandler): Promise<void>
+  unsubscribe(topic: string): Promise<void>
+  healthy(): boolean
+  close(): Promise<void>
+}
+
+/** Topic names: one channel per room, under a prefix so several installs can share a Redis. */
+export function roomTopic(prefix: string, roomId: number): string {
+  return `${prefix}room:${roomId}`
+}

@@ -1,0 +1,81 @@
+import { Invalid } from './errors.ts'
+
+export const MAX_BODY = 4000
+export const MIN_PASSWORD = 8
+const MAX_PASSWORD = 1024
+const USERNAME = /^[A-Za-z0-9_.-]{1,32}$/
+const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/
+
+export function username(raw: unknown): string {
+  const value = typeof raw === 'string' ? raw.trim() : ''
+  if (!USERNAME.test(value)) {
+    throw new Invalid({ username: 'Use 1 to 32 letters, digits, "_", "-" or ".".' })
+  }
+  return value
+}
+
+export function password(raw: unknown): string {
+  const value = typeof raw === 'string' ? raw : ''
+  if ([...value].length < MIN_PASSWORD)
+    throw new Invalid({ password: `Use at least ${MIN_PASSWORD} characters.` })
+  if (value.length > MAX_PASSWORD) throw new Invalid({ password: `Use at most ${MAX_PASSWORD} characters.` })
+  return value
+}
+
+/** A message body: line endings normalised, outer blank space trimmed, 1 to MAX_BODY characters. */
+export function body(raw: unknown): string {
+  const value = typeof raw === 'string' ? raw.replace(/\r\n?/g, '\n').trim() : ''
+  if (value === '') throw new Invalid({ body: 'Write something first.' })
+  const length = [...value].length
+  if (length > MAX_BODY) {
+    throw new Invalid({
+      body: `Messages can be at most ${MAX_BODY.toLocaleString('en')} characters (this one has ${length.toLocaleString('en')}).`,
+    })
+  }
+  return value
+}
+
+export function isClientId(raw: unknown): raw is string {
+  return typeof raw === 'string' && CLIENT_ID.test(raw)
+}
+
+export function clientId(raw: unknown): string {
+  if (!isClientId(raw)) {
+    throw new Invalid({ body: 'This form is out of date: reload the page and send again.' })
+  }
+  return raw
+}
+
+export function roomName(raw: unknown): string {
+  const value = typeof raw === 'string' ? raw.trim().replace(/\s+/g, ' ') : ''
+  if (value.length < 1 || value.length > 60) throw new Invalid({ name: 'Use 1 to 60 characters.' })
+  return value
+}
+
+export function topic(raw: unknown): string {
+  const value = typeof raw === 'string' ? raw.trim() : ''
+  if (value.length > 200) throw new Invalid({ topic: 'Use at most 200 characters.' })
+  return value
+}
+
+/** A URL-safe slug from a room name: "Team Café!" → "team-cafe". */
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48)
+    .replace(/-+$/, '')
+  if (!slug) throw new Invalid({ name: 'Use at least one letter or digit.' })
+  return slug
+}
+
+/** A history cursor from the query string: a positive seq, or undefined when absent. */
+export function cursor(raw: unknown): number | undefined {
+  if (raw === undefined || raw === '') return undefined
+  const n = Number(raw)
+  if (!Number.isSafeInteger(n) || n < 0) throw new Invalid({ cursor: 'Use a message number.' })
+  return n
+}

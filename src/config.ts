@@ -1,0 +1,89 @@
+import path from 'node:path'
+
+export interface Config {
+  port: number
+  host: string
+  databaseUrl: string | undefined
+  databaseSchema: string | undefined
+  redisUrl: string | undefined
+  busPrefix: string
+  dataDir: string
+  secret: string | undefined
+  /** Origins allowed to open the socket; empty = the request's own origin. */
+  publicOrigins: string[]
+  /** Serve cookies with Secure and trust X-Forwarded-* (behind a TLS proxy). */
+  secureCookies: boolean
+  trustProxy: boolean
+  sessionDays: number
+  logLevel: string
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`)
+  }
+  return n
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase()
+  if (raw === undefined || raw === '') return fallback
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`)
+}
+
+function origins(raw: string | undefined): string[] {
+  if (!raw) return []
+  return raw.split(',').map((s) => {
+    try {
+      return new URL(s.trim()).origin
+    } catch {
+      throw new ConfigError(`PUBLIC_URL must be a comma-separated list of URLs, got "${s.trim()}"`)
+    }
+  })
+}
+
+function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | undefined {
+  const raw = env[name]
+  if (!raw) return undefined
+  let parsed: URL
+  try {
+    parsed = new URL(raw)
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`)
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`)
+  }
+  return raw
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const publicOrigins = origins(env.PUBLIC_URL)
+  const httpsPublic = publicOrigins.some((o) => o.startsWith('https:'))
+  const schema = env.DATABASE_SCHEMA
+  if (schema !== undefined && schema !== '' && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new ConfigError('DATABASE_SCHEMA must be a lower-case SQL identifier')
+  }
+  return {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseSchema: schema || undefined,
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    busPrefix: env.BUS_PREFIX || 'parley:',
+    dataDir: path.resolve(env.DATA_DIR || 'data'),
+    secret: env.SECRET || undefined,
+    publicOrigins,
+    secureCookies: bool(env, 'COOKIE_SECURE', httpsPublic),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+    sessionDays: int(env, 'SESSION_DAYS', 30, 1, 3650),
+    logLevel: env.LOG_LEVEL || 'info',
+  }
+}

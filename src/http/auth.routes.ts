@@ -1,0 +1,77 @@
+import { Router } from '@koa/router'
+import { endSession, signIn, signUp, startSession } from '../chat/accounts.ts'
+import { Invalid } from '../chat/errors.ts'
+import type { User } from '../chat/types.ts'
+import { renderAuthPage } from '../render/pages.ts'
+import { countUsers } from '../store/users.repo.ts'
+import { cookieNames, setCookie } from './cookies.ts'
+import { safeNext } from './session.ts'
+import { type AppDeps, type AppState, type Ctx, field, viewer } from './state.ts'
+
+export function authRoutes(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>()
+  const names = cookieNames(deps.config)
+
+  async function signInAs(ctx: Ctx, user: User): Promise<void> {
+    // A new token at every sign-in: a session id planted before sign-in is worth nothing after it.
+    const { token, expires } = await startSession(deps.db, user, deps.config.sessionDays)
+    setCookie(ctx, deps.config, names.session, token, expires)
+    setCookie(ctx, deps.config, names.visitor, null)
+    deps.log.info({ reqId: ctx.state.reqId, user: user.id }, 'signed in')
+    ctx.status = 303
+    ctx.redirect(safeNext(field(ctx, 'next')))
+  }
+
+  async function form(ctx: Ctx, kind: 'login' | 'signup', status = 200, err?: Invalid): Promise<void> {
+    if (ctx.state.user && !err) return ctx.redirect(safeNext(ctx.query.next))
+    const firstRun = kind === 'signup' && (await countUsers(deps.db)) === 0
+    const next = safeNext(err ? field(ctx, 'next') : ctx.query.next)
+    const values = { username: field(ctx, 'username') }
+    ctx.status = status
+    ctx.body = renderAuthPage(kind, {
+      viewer: viewer(ctx),
+      next,
+      firstRun,
+      values,
+      errors: err?.fields ?? {},
+    })
+  }
+
+  router.get('/signup', (ctx) => form(ctx, 'signup'))
+  router.get('/login', (ctx) => form(ctx, 'login'))
+
+  router.post('/signup', async (ctx) => {
+    try {
+      const user = await signUp(deps.db, {
+        username: field(ctx, 'username'),
+        password: field(ctx, 'password'),
+      })
+      await signInAs(ctx, user)
+    } catch (err) {
+      if (!(err instanceof Invalid)) throw err
+      await form(ctx, 'signup', 422, err)
+    }
+  })
+
+  router.post('/login', async (ctx) => {
+    try {
+      const user = await signIn(deps.db, {
+        username: field(ctx, 'username'),
+        password: field(ctx, 'password'),
+      })
+      await signInAs(ctx, user)
+    } catch (err) {
+      if (!(err instanceof Invalid)) throw err
+      await form(ctx, 'login', 422, err)
+    }
+  })
+
+  router.post('/logout', async (ctx) => {
+    if (ctx.state.sessionToken) await endSession(deps.db, ctx.state.sessionToken)
+    setCookie(ctx, deps.config, names.session, null)
+    ctx.status = 303
+    ctx.redirect('/login')
+  })
+
+  return router
+}

@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto'
+import type Koa from 'koa'
+import type { Logger } from '../log.ts'
+import type { AppState } from './state.ts'
+
+/** One structured line per request. No cookies, no bodies: nothing secret reaches the log. */
+export function requestLog(log: Logger): Koa.Middleware<AppState> {
+  return async (ctx, next) => {
+    const start = process.hrtime.bigint()
+    ctx.state.reqId = randomUUID().slice(0, 8)
+    try {
+      await next()
+    } finally {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6
+      log.info(
+        {
+          reqId: ctx.state.reqId,
+          method: ctx.method,
+          path: ctx.path,
+          status: ctx.status,
+          ms: Math.round(ms * 10) / 10,
+          user: ctx.state.user?.id,
+        },
+        'request',
+      )
+    }
+  }
+}

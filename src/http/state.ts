@@ -1,0 +1,43 @@
+import type Koa from 'koa'
+import type { Kysely } from 'kysely'
+import type { Announcer, User } from '../chat/types.ts'
+import type { Config } from '../config.ts'
+import type { Logger } from '../log.ts'
+import type { Viewer } from '../render/view-models.ts'
+import type { Database } from '../store/schema.ts'
+
+export interface AppState {
+  reqId: string
+  user?: User | undefined
+  /** The session cookie's token, when signed in. */
+  sessionToken?: string | undefined
+  csrf: string
+}
+
+export type Ctx = Koa.ParameterizedContext<AppState>
+
+export interface Health {
+  db: boolean
+  bus: boolean
+}
+
+/** What the HTTP side needs from the composition root. */
+export interface AppDeps {
+  config: Config
+  log: Logger
+  db: Kysely<Database>
+  announce: Announcer
+  secret: string
+  health(): Promise<Health>
+}
+
+export function viewer(ctx: Ctx): Viewer {
+  return { user: ctx.state.user, csrf: ctx.state.csrf }
+}
+
+/** A form field as a string ('' when missing or not a string). */
+export function field(ctx: Ctx, name: string): string {
+  const body = ctx.request.body as Record<string, unknown> | undefined
+  const value = body?.[name]
+  return typeof value === 'string' ? value : ''
+}

@@ -1,0 +1,15 @@
+import type { Kysely } from 'kysely'
+import type { Bus } from '../bus/bus.ts'
+import type { Announcer } from '../chat/types.ts'
+import type { Config } from '../config.ts'
+import type { Logger } from '../log.ts'
+import type { Database } from '../store/schema.ts'
+
+export interface RealtimeDeps {
+  config: Config
+  log: Logger
+  db: Kysely<Database>
+  bus: Bus
+  announce: Announcer
+  secret: string
+}

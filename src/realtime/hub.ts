@@ -1,0 +1,59 @@
+import { type Bus, roomTopic } from '../bus/bus.ts'
+import type { Logger } from '../log.ts'
+import type { Client } from './client.ts'
+import { decodeFrame } from './envelope.ts'
+import { type LoadFrames, RoomChannel } from './room-channel.ts'
+
+/**
+ * This node's sockets by room. A room's bus topic is subscribed while at least one local socket is in it,
+ * and each frame from the bus is handed to that room's channel once.
+ */
+export class Hub {
+  private readonly rooms = new Map<number, RoomChannel>()
+  readonly clients = new Set<Client>()
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly prefix: string,
+    private readonly load: LoadFrames,
+    private readonly log: Logger,
+  ) {}
+
+  /** Adds the socket at once (so a close can always remove it); resolves once the room's topic is subscribed. */
+  join(client: Client): Promise<void> {
+    this.clients.add(client)
+    const roomId = client.room.id
+    let channel = this.rooms.get(roomId)
+    if (!channel) {
+      const ch = new RoomChannel(roomId, client.room.lastSeq, this.load, this.log)
+      ch.ready = this.bus.subscribe(roomTopic(this.prefix, roomId), (payload) => {
+        const frame = decodeFrame(payload)
+        if (frame) ch.receive(frame)
+        else this.log.warn({ room: roomId }, 'malformed bus payload dropped')
+      })
+      this.rooms.set(roomId, ch)
+      channel = ch
+    }
+    channel.clients.add(client)
+    return channel.ready
+  }
+
+  leave(client: Client): void {
+    this.clients.delete(client)
+    const roomId = client.room.id
+    const channel = this.rooms.get(roomId)
+    if (!channel) return
+    channel.clients.delete(client)
+    if (channel.clients.size > 0) return
+    channel.close()
+    this.rooms.delete(roomId)
+    this.bus.unsubscribe(roomTopic(this.prefix, roomId)).catch((err) => {
+      this.log.warn({ room: roomId, err: (err as Error).message }, 'unsubscribe failed')
+    })
+  }
+
+  /** Closes every socket, e.g. with 1012 on restart (htmx reconnects, to this node or another). */
+  closeAll(code: number, reason: string): void {
+    for (const client of this.clients) client.ws.close(code, reason)
+  }
+}

@@ -1,0 +1,85 @@
+import type { Logger } from '../log.ts'
+import type { Client, OutFrame } from './client.ts'
+import type { Frame } from './envelope.ts'
+
+/** Loads the frames of messages with after < seq < before from the database (the truth). */
+export type LoadFrames = (roomId: number, after: number, before: number) => Promise<Frame[]>
+
+const REPAIR_AFTER_MS = 200
+
+/**
+ * One room on this node: its local sockets, and the message frames put back in seq order. A frame that
+ * arrives ahead of a gap waits briefly; if the gap is still there, the missing frames come from the database.
+ */
+export class RoomChannel {
+  readonly clients = new Set<Client>()
+  /** Settles once the room's bus topic is subscribed on this node. */
+  ready: Promise<void> = Promise.resolve()
+  private readonly pending = new Map<number, OutFrame>()
+  private repairTimer: NodeJS.Timeout | undefined
+
+  constructor(
+    readonly roomId: number,
+    /** Highest seq delivered to this node's sockets, with nothing missing below it. */
+    private lastSeq: number,
+    private readonly load: LoadFrames,
+    private readonly log: Logger,
+  ) {}
+
+  receive(frame: Frame): void {
+    // Encoded once per message per node: every socket is sent the same bytes.
+    const out = { seq: frame.seq, data: Buffer.from(frame.html) }
+    if (out.seq === 0) {
+      this.broadcast(out)
+      return
+    }
+    if (out.seq <= this.lastSeq || this.pending.has(out.seq)) return
+    this.pending.set(out.seq, out)
+    this.drain()
+    if (this.pending.size > 0) this.scheduleRepair()
+  }
+
+  close(): void {
+    clearTimeout(this.repairTimer)
+    this.pending.clear()
+  }
+
+  private drain(): void {
+    for (let next = this.pending.get(this.lastSeq + 1); next; next = this.pending.get(this.lastSeq + 1)) {
+      this.pending.delete(next.seq)
+      this.lastSeq = next.seq
+      this.broadcast(next)
+    }
+  }
+
+  private broadcast(frame: OutFrame): void {
+    for (const client of this.clients) client.deliver(frame)
+  }
+
+  private scheduleRepair(): void {
+    if (this.repairTimer) return
+    this.repairTimer = setTimeout(() => {
+      this.repairTimer = undefined
+      this.repair().catch((err) =>
+        this.log.warn({ room: this.roomId, err: (err as Error).message }, 'gap repair failed'),
+      )
+    }, REPAIR_AFTER_MS)
+  }
+
+  private async repair(): Promise<void> {
+    if (this.pending.size === 0) return
+    const firstPending = Math.min(...this.pending.keys())
+    const missing = await this.load(this.roomId, this.lastSeq, firstPending)
+    this.log.info(
+      { room: this.roomId, from: this.lastSeq + 1, to: firstPending - 1, found: missing.length },
+      'gap repaired',
+    )
+    for (const frame of missing) this.receive(frame)
+    // Whatever the database does not have (deleted since) is skipped rather than waited for forever.
+    if (this.pending.size > 0 && this.lastSeq < firstPending - 1) {
+      this.lastSeq = firstPending - 1
+      this.drain()
+    }
+    if (this.pending.size > 0) this.scheduleRepair()
+  }
+}

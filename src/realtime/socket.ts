@@ -1,0 +1,87 @@
+import type { RawData } from 'ws'
+import { newClientId, safeEqual } from '../auth/tokens.ts'
+import { Invalid } from '../chat/errors.ts'
+import { catchUp, postMessage } from '../chat/messages.ts'
+import { isClientId } from '../chat/validate.ts'
+import {
+  renderComposerFrame,
+  renderNoticeFrame,
+  renderReloadFrame,
+  renderReplayFrame,
+} from '../render/frames.ts'
+import { pageView } from '../render/view-models.ts'
+import type { Client } from './client.ts'
+import type { RealtimeDeps } from './deps.ts'
+import { parseFrame } from './frames-in.ts'
+import type { Hub } from './hub.ts'
+
+/** A socket that never says where it is (no resume frame) goes live after this long. */
+const RESUME_WAIT_MS = 2000
+
+/** Wires one accepted socket: frames in (one at a time, in order), catch-up, and clean-up on close. */
+export function attachSocket(deps: RealtimeDeps, hub: Hub, client: Client): void {
+  const { ws } = client
+  // Frames wait for the room's subscription: a catch-up read before it could miss a message published between.
+  client.queue = hub.join(client).catch((err) => {
+    deps.log.error({ err, room: client.room.id }, 'subscribe failed')
+    ws.close(1011, 'try again')
+  })
+  ws.on('message', (data, isBinary) => {
+    client.queue = client.queue
+      .then(() => onFrame(deps, client, data, isBinary))
+      .catch((err) => deps.log.error({ err, user: client.user.id }, 'socket frame failed'))
+  })
+  ws.on('pong', () => {
+    client.alive = true
+  })
+  ws.on('error', (err) => deps.log.warn({ err: err.message, user: client.user.id }, 'socket error'))
+  ws.on('close', () => hub.leave(client))
+  setTimeout(() => client.held && client.goLive(0), RESUME_WAIT_MS).unref()
+}
+
+async function onFrame(deps: RealtimeDeps, client: Client, data: RawData, isBinary: boolean): Promise<void> {
+  if (isBinary) return client.ws.close(1003, 'binary frames are not accepted')
+  const frame = parseFrame(data.toString())
+  if (frame.type === 'invalid')
+    return client.send(renderNoticeFrame(`That frame was refused: ${frame.reason}.`))
+  if (frame.type === 'resume') return resume(deps, client, frame.lastSeq)
+  await send(deps, client, frame)
+}
+
+async function resume(deps: RealtimeDeps, client: Client, lastSeq: number): Promise<void> {
+  if (!client.held) client.held = []
+  const missed = await catchUp(deps.db, client.room, lastSeq)
+  if (missed.kind === 'reload') client.send(renderReloadFrame(pageView(missed.room, missed.page)))
+  else if (missed.messages.length > 0) client.send(renderReplayFrame(missed.messages))
+  client.goLive(missed.lastSeq)
+}
+
+async function send(
+  deps: RealtimeDeps,
+  client: Client,
+  frame: { body: unknown; clientId: unknown; csrf: string },
+): Promise<void> {
+  const body = typeof frame.body === 'string' ? frame.body : ''
+  const keepId = isClientId(frame.clientId) ? frame.clientId : newClientId()
+  const composer = (error?: string, clientId = keepId, text = body) =>
+    renderComposerFrame({
+      slug: client.room.slug,
+      live: true,
+      csrf: client.csrf,
+      clientId,
+      body: text,
+      error,
+    })
+  if (!safeEqual(frame.csrf, client.csrf)) {
+    return client.send(composer('This page has expired: reload it to send messages.'))
+  }
+  try {
+    await postMessage(deps, client.user, client.room, { body: frame.body, clientId: frame.clientId })
+    // Only the composer comes back here; the message itself arrives through the room like everyone's.
+    client.send(composer(undefined, newClientId(), ''))
+  } catch (err) {
+    if (err instanceof Invalid) return client.send(composer(Object.values(err.fields).join(' ')))
+    deps.log.error({ err, user: client.user.id, room: client.room.id }, 'send failed')
+    client.send(composer('Your message was not sent: something went wrong on our side. Try again.'))
+  }
+}

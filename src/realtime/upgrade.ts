@@ -1,0 +1,73 @@
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { WebSocketServer } from 'ws'
+import { csrfToken } from '../auth/tokens.ts'
+import { sessionUser } from '../chat/accounts.ts'
+import { DomainError } from '../chat/errors.ts'
+import { roomBySlug } from '../chat/rooms.ts'
+import type { Config } from '../config.ts'
+import { Client } from './client.ts'
+import type { RealtimeDeps } from './deps.ts'
+
+const PATH = /^\/rooms\/([a-z0-9-]{1,64})\/ws$/
+
+const REASONS: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  500: 'Internal Server Error',
+}
+
+function refuse(socket: Duplex, status: number): void {
+  socket.end(`HTTP/1.1 ${status} ${REASONS[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+}
+
+function cookie(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim())
+  }
+  return undefined
+}
+
+/** Cross-site WebSocket hijacking guard: the page must come from us (PUBLIC_URL, or this very host). */
+export function originAllowed(config: Config, req: IncomingMessage): boolean {
+  const origin = req.headers.origin
+  if (!origin) return false
+  if (config.publicOrigins.length > 0) return config.publicOrigins.includes(origin)
+  const forwarded = config.trustProxy ? req.headers['x-forwarded-host'] : undefined
+  const host = (Array.isArray(forwarded) ? forwarded[0] : forwarded) ?? req.headers.host
+  try {
+    return new URL(origin).host === host
+  } catch {
+    return false
+  }
+}
+
+/** Checks path, Origin, session and room before the handshake completes; only then is a Client made. */
+export async function upgrade(
+  deps: RealtimeDeps,
+  wss: WebSocketServer,
+  sessionCookie: string,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): Promise<Client | undefined> {
+  const slug = PATH.exec(new URL(req.url ?? '/', 'http://x').pathname)?.[1]
+  if (!slug) return void refuse(socket, 404)
+  if (!originAllowed(deps.config, req)) return void refuse(socket, 403)
+  const token = cookie(req, sessionCookie)
+  try {
+    const user = token ? await sessionUser(deps.db, token) : undefined
+    if (!user || !token) return void refuse(socket, 401)
+    const room = await roomBySlug(deps.db, slug)
+    const csrf = csrfToken(deps.secret, token)
+    return await new Promise((resolve) => {
+      wss.handleUpgrade(req, socket, head, (ws) => resolve(new Client(ws, user, room, csrf, token)))
+    })
+  } catch (err) {
+    if (err instanceof DomainError && err.kind === 'not-found') return void refuse(socket, 404)
+    deps.log.error({ err }, 'upgrade failed')
+    return void refuse(socket, 500)
+  }
+}

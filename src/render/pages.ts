@@ -1,0 +1,50 @@
+import type { Room } from '../chat/types.ts'
+import { eta } from './eta.ts'
+import type { ComposerView, PageView, Viewer } from './view-models.ts'
+
+export type Values = Record<string, string>
+export type Errors = Record<string, string>
+
+interface Layout {
+  title: string
+  viewer: Viewer
+}
+
+function page(template: string, data: Layout & Record<string, unknown>): string {
+  return eta.render(template, data)
+}
+
+export function renderRoomPage(data: {
+  viewer: Viewer
+  room: Room
+  history: PageView
+  composer: ComposerView
+}): string {
+  return page('/rooms/show', { title: data.room.name, ...data })
+}
+
+export function renderIndex(data: {
+  viewer: Viewer
+  rooms: Room[]
+  values?: Values
+  errors?: Errors
+}): string {
+  return page('/rooms/index', { title: 'Rooms', values: {}, errors: {}, ...data })
+}
+
+export function renderAuthPage(
+  kind: 'login' | 'signup',
+  data: { viewer: Viewer; next: string; firstRun?: boolean; values?: Values; errors?: Errors },
+): string {
+  const title = kind === 'login' ? 'Sign in' : 'Sign up'
+  return page(`/auth/${kind}`, { title, values: {}, errors: {}, firstRun: false, ...data })
+}
+
+export function renderErrorPage(data: { viewer: Viewer; status: number; message: string }): string {
+  return page('/errors/error', { title: data.status === 404 ? 'Not found' : 'Error', ...data })
+}
+
+/** A page of history as an htmx fragment: the "Older messages" link (if any) and the messages. */
+export function renderHistoryFragment(history: PageView): string {
+  return eta.render('/messages/_history', history)
+}

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createApp } from './app.ts'
+import type { Bus } from './bus/bus.ts'
+import { memoryBus } from './bus/memory.ts'
+import { redisBus } from './bus/redis.ts'
+import type { Config } from './config.ts'
+import type { Logger } from './log.ts'
+import { busAnnouncer } from './realtime/announcer.ts'
+import { startRealtime } from './realtime/index.ts'
+import { openStore, type Store } from './store/db.ts'
+import { migrate } from './store/migrate.ts'
+import { deleteExpiredSessions } from './store/sessions.repo.ts'
+import { settingOrInsert } from './store/settings.repo.ts'
+
+export interface Running {
+  server: Server
+  url: string
+  store: Store
+  bus: Bus
+  /** Graceful stop: refuse new work, close sockets with 1012, finish in-flight sends, close bus and db. */
+  stop(): Promise<void>
+}
+
+/** Opens the store (migrating it) and the bus, then serves HTTP and WebSockets on one port. */
+export async function startServer(config: Config, log: Logger): Promise<Running> {
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    schema: config.databaseSchema,
+    dataDir: config.dataDir,
+    log,
+  })
+  const applied = await migrate(store)
+  if (applied.length) log.info({ applied }, 'migrations applied')
+  // Without SECRET, one random secret is kept in the database, so every node signs CSRF tokens alike.
+  const secret =
+    config.secret ?? (await settingOrInsert(store.db, 'secret', randomBytes(32).toString('base64url')))
+  const bus = config.redisUrl ? await redisBus(config.redisUrl, log) : memoryBus()
+  const announce = busAnnouncer(bus, config.busPrefix, log)
+  const health = async () => ({ db: await store.ping(), bus: bus.healthy() })
+  const app = createApp({ config, log, db: store.db, announce, secret, health })
+  const server = createServer(app.callback())
+  const realtime = startRealtime({ config, log, db: store.db, bus, announce, secret }, server)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.port, config.host, resolve)
+  })
+  const sweep = setInterval(() => deleteExpiredSessions(store.db).catch(() => {}), 3_600_000)
+  sweep.unref()
+  const { port } = server.address() as AddressInfo
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host
+  log.info({ url: `http://${host}:${port}`, db: store.kind, bus: bus.kind }, 'parley listening')
+
+  let stopping: Promise<void> | undefined
+  const stop = () => {
+    stopping ??= (async () => {
+      clearInterval(sweep)
+      const closed = new Promise((resolve) => server.close(resolve))
+      server.closeIdleConnections()
+      const inFlight = [...realtime.hub.clients].map((c) => c.queue)
+      realtime.close(1012, 'server restarting')
+      await Promise.race([Promise.allSettled(inFlight), new Promise((r) => setTimeout(r, 5000))])
+      server.closeAllConnections()
+      await closed
+      await bus.close()
+      await store.close()
+      log.info('parley stopped')
+    })()
+    return stopping
+  }
+  return { server, url: `http://${host}:${port}`, store, bus, stop }
+}

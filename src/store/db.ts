@@ -1,0 +1,100 @@
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import { PGliteDialect } from 'kysely-pglite-dialect'
+import pg from 'pg'
+import type { Logger } from '../log.ts'
+import type { Database } from './schema.ts'
+
+export type Rows = Record<string, unknown>[]
+/** Runs a multi-statement SQL script; resolves to the rows of its last statement. */
+export type Exec = (script: string) => Promise<Rows>
+
+export interface Store {
+  db: Kysely<Database>
+  kind: 'postgres' | 'pglite'
+  /** Runs `fn` holding the migration lock, so nodes starting together migrate once. */
+  withMigrationLock<T>(fn: (exec: Exec) => Promise<T>): Promise<T>
+  ping(): Promise<boolean>
+  close(): Promise<void>
+}
+
+export interface StoreOptions {
+  databaseUrl?: string | undefined
+  schema?: string | undefined
+  dataDir: string
+  log: Logger
+}
+
+const MIGRATION_LOCK = 7_245_001
+
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.schema, opts.log) : openPglite(opts.dataDir)
+}
+
+function openPostgres(url: string, schema: string | undefined, log: Logger): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 2000,
+    idleTimeoutMillis: 10_000,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  })
+  // An idle client dropped by the server emits here; without a listener the process would crash.
+  pool.on('error', (err) => log.warn({ err: err.message }, 'postgres idle client error'))
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    db,
+    kind: 'postgres',
+    async withMigrationLock(fn) {
+      const client = await pool.connect()
+      const exec: Exec = async (script) => {
+        const res = (await client.query(script)) as unknown as pg.QueryResult | pg.QueryResult[]
+        return (Array.isArray(res) ? (res.at(-1)?.rows ?? []) : res.rows) as Rows
+      }
+      try {
+        if (schema) await exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
+        await exec(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`)
+        try {
+          return await fn(exec)
+        } finally {
+          await exec(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`)
+        }
+      } finally {
+        client.release()
+      }
+    },
+    ping: () => pingDb(db),
+    close: () => db.destroy(),
+  }
+}
+
+async function openPglite(dataDir: string): Promise<Store> {
+  const dir = path.join(dataDir, 'pglite')
+  await mkdir(dir, { recursive: true })
+  const pglite = new PGlite(dir)
+  await pglite.waitReady
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+  return {
+    db,
+    kind: 'pglite',
+    // One process owns a PGlite directory, so there is nobody to race with.
+    withMigrationLock: (fn) =>
+      fn(async (script) => {
+        const res = await pglite.exec(script)
+        return (res.at(-1)?.rows ?? []) as Rows
+      }),
+    ping: () => pingDb(db),
+    close: () => db.destroy(),
+  }
+}
+
+async function pingDb(db: Kysely<Database>): Promise<boolean> {
+  try {
+    await sql`SELECT 1`.execute(db)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,90 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { Message } from '../chat/types.ts'
+import type { Database } from './schema.ts'
+
+type Db = Kysely<Database> | Transaction<Database>
+
+const columns = [
+  'messages.id',
+  'messages.room_id as roomId',
+  'messages.seq',
+  'messages.author_id as authorId',
+  'users.username as author',
+  'messages.body',
+  'messages.created_at as createdAt',
+] as const
+
+function selectMessages(db: Db) {
+  return db.selectFrom('messages').innerJoin('users', 'users.id', 'messages.author_id').select(columns)
+}
+
+export interface NewMessage {
+  roomId: number
+  authorId: number
+  body: string
+  clientId: string
+}
+
+/**
+ * Stores a message with the room's next seq, in one transaction holding the room row's lock, so seqs are
+ * gapless and in commit order. A client_id already used in the room returns the stored message instead.
+ */
+export function insertMessage(
+  db: Kysely<Database>,
+  input: NewMessage,
+): Promise<{ message: Message; created: boolean } | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const room = await trx
+      .selectFrom('rooms')
+      .select('last_seq')
+      .where('id', '=', input.roomId)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!room) return undefined
+    const existing = await selectMessages(trx)
+      .where('messages.room_id', '=', input.roomId)
+      .where('messages.client_id', '=', input.clientId)
+      .executeTakeFirst()
+    if (existing) return { message: existing, created: false }
+    const seq = room.last_seq + 1
+    await trx.updateTable('rooms').set({ last_seq: seq }).where('id', '=', input.roomId).execute()
+    const { id } = await trx
+      .insertInto('messages')
+      .values({
+        room_id: input.roomId,
+        seq,
+        author_id: input.authorId,
+        body: input.body,
+        client_id: input.clientId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const message = await selectMessages(trx).where('messages.id', '=', id).executeTakeFirstOrThrow()
+    return { message, created: true }
+  })
+}
+
+export type PageQuery = { before?: number | undefined; after?: number | undefined; limit: number }
+
+/** A page of history, oldest first: the newest messages, those before a seq, or those after one. */
+export async function pageMessages(
+  db: Kysely<Database>,
+  roomId: number,
+  q: PageQuery,
+): Promise<{ messages: Message[]; hasOlder: boolean }> {
+  const base = selectMessages(db).where('messages.room_id', '=', roomId)
+  if (q.after !== undefined) {
+    const rows = await base
+      .where('messages.seq', '>', q.after)
+      .orderBy('messages.seq', 'asc')
+      .limit(q.limit)
+      .execute()
+    return { messages: rows, hasOlder: q.after > 0 }
+  }
+  const older = q.before === undefined ? base : base.where('messages.seq', '<', q.before)
+  const rows = await older
+    .orderBy('messages.seq', 'desc')
+    .limit(q.limit + 1)
+    .execute()
+  return { messages: rows.slice(0, q.limit).reverse(), hasOlder: rows.length > q.limit }
+}

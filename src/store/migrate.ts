@@ -1,0 +1,34 @@
+import { readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Store } from './db.ts'
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
+const NAME = /^\d{14}_[a-z0-9_]+\.sql$/
+
+/** Applies every migrations/*.sql not yet applied, in name order, each in its own transaction. */
+export async function migrate(store: Store, dir = MIGRATIONS_DIR): Promise<string[]> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort()
+  for (const f of files) {
+    if (!NAME.test(f)) throw new Error(`migration file name ${f} must look like 20260101000000_what.sql`)
+  }
+  return store.withMigrationLock(async (exec) => {
+    await exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    )
+    const applied = new Set((await exec('SELECT name FROM schema_migrations')).map((r) => String(r.name)))
+    const done: string[] = []
+    for (const file of files) {
+      if (applied.has(file)) continue
+      const body = await readFile(path.join(dir, file), 'utf8')
+      try {
+        await exec(`BEGIN;\n${body}\n;\nINSERT INTO schema_migrations (name) VALUES ('${file}');\nCOMMIT;`)
+      } catch (err) {
+        await exec('ROLLBACK').catch(() => {})
+        throw new Error(`migration ${file} failed: ${(err as Error).message}`)
+      }
+      done.push(file)
+    }
+    return done
+  })
+}

@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely'
+import type { User } from '../chat/types.ts'
+import type { Database } from './schema.ts'
+
+export async function insertSession(
+  db: Kysely<Database>,
+  tokenHash: string,
+  userId: number,
+  expiresAt: Date,
+): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({ token_hash: tokenHash, user_id: userId, expires_at: expiresAt })
+    .execute()
+}
+
+/** The user behind a live session, or undefined for an unknown or expired one. */
+export function findSessionUser(db: Kysely<Database>, tokenHash: string): Promise<User | undefined> {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['users.id', 'users.username', 'users.role'])
+    .where('sessions.token_hash', '=', tokenHash)
+    .where('sessions.expires_at', '>', new Date())
+    .executeTakeFirst()
+}
+
+export async function deleteSession(db: Kysely<Database>, tokenHash: string): Promise<void> {
+  await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute()
+}
+
+export async function deleteExpiredSessions(db: Kysely<Database>): Promise<void> {
+  await db.deleteFrom('sessions').where('expires_at', '<=', new Date()).execute()
+}
