@@ -25,7 +25,15 @@
     else toBottom()
   })
 
+  // The room shows when it is live and when it is reconnecting (and tests wait on it).
+  const setState = (state) => {
+    const room = document.getElementById('room')
+    if (room) room.dataset.ws = state
+  }
+  document.addEventListener('htmx:ws:close', () => setState('closed'))
+
   document.addEventListener('htmx:ws:after:connection', (e) => {
+    setState('open')
     e.detail.connection.socket.send(JSON.stringify({ type: 'resume', last_seq: lastSeq() }))
   })
 

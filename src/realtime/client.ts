@@ -34,7 +34,8 @@ export class Client {
       ws.terminate()
       return
     }
-    ws.send(data)
+    // A Buffer goes out as a text frame: htmx swaps text frames only.
+    ws.send(data, { binary: false })
   }
 
   /** A room frame: held during catch-up, skipped if already sent, else sent now. */
