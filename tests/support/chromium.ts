@@ -33,7 +33,10 @@ export function findChromium(): string {
   }
   const found = SYSTEM.find((p) => existsSync(p)) ?? playwrightOwn()
   if (found) return found
-  const install = spawnSync('npx', ['playwright-core', 'install', 'chromium'], { stdio: 'inherit', timeout: 300_000 })
+  const install = spawnSync('npx', ['playwright-core', 'install', 'chromium'], {
+    stdio: 'inherit',
+    timeout: 300_000,
+  })
   const installed = install.status === 0 ? playwrightOwn() : undefined
   if (installed) return installed
   throw new Error(
@@ -46,6 +49,12 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: findChromium(),
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   })
 }

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict'
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core'
+import { HttpUser, PASSWORD } from '../support/http.ts'
+
+export { PASSWORD }
+
+/** Signs a new user up through the real form (the first one becomes the admin); the page ends on `/`. */
+export async function signUpInBrowser(browser: Browser, base: string, username: string): Promise<Page> {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  await page.goto(`${base}/signup`)
+  await page.getByLabel('Username').fill(username)
+  await page.getByLabel('Password').fill(PASSWORD)
+  await page.getByRole('button', { name: 'Sign up' }).click()
+  await page.waitForURL(`${base}/`)
+  return page
+}
+
+/** A browser context signed in as a user who signed up over HTTP (faster than the form). */
+export async function userContext(
+  browser: Browser,
+  base: string,
+  username: string,
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
+  const user = await HttpUser.signUp(base, username)
+  const value = user.cookie('parley_session')
+  assert.ok(value, `no session cookie for ${username}`)
+  const context = await browser.newContext(options)
+  await context.addCookies([{ name: 'parley_session', value, url: base, httpOnly: true, sameSite: 'Lax' }])
+  return context
+}
+
+/** Opens a room page and waits until its socket is open. */
+export async function openRoom(context: BrowserContext, base: string, slug: string): Promise<Page> {
+  const page = await context.newPage()
+  await page.goto(`${base}/rooms/${slug}`)
+  await waitLive(page)
+  return page
+}
+
+export function waitLive(page: Page): Promise<unknown> {
+  return page.locator('#room[data-ws="open"]').waitFor({ timeout: 10_000 })
+}
+
+export function composer(page: Page): Locator {
+  return page.getByLabel('Message', { exact: true })
+}
+
+/** Types a message and sends it (Enter, or the Send button), then waits for the composer to be cleared. */
+export async function send(page: Page, text: string, how: 'enter' | 'click' = 'enter'): Promise<void> {
+  await composer(page).fill(text)
+  if (how === 'enter') await composer(page).press('Enter')
+  else await page.getByRole('button', { name: 'Send' }).click()
+  await page.waitForFunction(
+    () => (document.getElementById('composer-body') as HTMLTextAreaElement)?.value === '',
+  )
+}
+
+/** The articles in the Messages log whose body text is exactly `text`. */
+export function articlesWith(page: Page, text: string): Locator {
+  return page
+    .getByRole('log', { name: 'Messages' })
+    .locator('article.message')
+    .filter({ has: page.locator('.body').getByText(text, { exact: true }) })
+}
+
+/** How many articles of the log have exactly this body text (read in the page, whitespace included). */
+export function countBody(page: Page, text: string): Promise<number> {
+  return page.$$eval(
+    '#messages article.message .body',
+    (els, t) => els.filter((e) => e.textContent === t).length,
+    text,
+  )
+}
+
+/** Waits until exactly `n` articles of the log carry this body text. */
+export async function waitForBody(page: Page, text: string, n = 1): Promise<void> {
+  await page.waitForFunction(
+    ([t, count]) =>
+      [...document.querySelectorAll('#messages article.message .body')].filter((e) => e.textContent === t)
+        .length === count,
+    [text, n] as const,
+    { timeout: 10_000 },
+  )
+}
+
+/** The seqs of the log's articles, in document order. */
+export function seqsOf(page: Page): Promise<number[]> {
+  return page.$$eval('#messages article.message', (els) => els.map((e) => Number(e.getAttribute('data-seq'))))
+}
+
+/** How far the log is from its bottom, and where it is scrolled to. */
+export function logScroll(page: Page): Promise<{ fromBottom: number; top: number; scrollable: boolean }> {
+  return page.$eval('#messages', (el) => ({
+    fromBottom: el.scrollHeight - el.scrollTop - el.clientHeight,
+    top: el.scrollTop,
+    scrollable: el.scrollHeight > el.clientHeight + 50,
+  }))
+}
+
+/** Whether the last article of the log is inside both the log's box and the viewport. */
+export function lastArticleVisible(page: Page): Promise<boolean> {
+  return page.$eval('#messages', (log) => {
+    const last = log.querySelector('article.message:last-of-type')
+    if (!last) return false
+    const r = last.getBoundingClientRect()
+    const box = log.getBoundingClientRect()
+    return r.bottom <= box.bottom + 1 && r.top >= box.top - 1 && r.bottom <= window.innerHeight && r.top >= 0
+  })
+}

@@ -1,0 +1,107 @@
+import WebSocket from 'ws'
+import type { HttpUser } from './http.ts'
+
+export interface Closed {
+  code: number
+  reason: string
+}
+
+/** A real `ws` client speaking what htmx 4 sends: a resume frame on open, form fields + headers for a send. */
+export class TestSocket {
+  readonly frames: string[] = []
+  readonly closed: Promise<Closed>
+  private waiters: Array<() => void> = []
+
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      this.frames.push(data.toString())
+      for (const wake of this.waiters.splice(0)) wake()
+    })
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    )
+  }
+
+  /** Waits until `predicate` holds over the frames received so far. */
+  async waitFor(predicate: (frames: string[]) => boolean, what: string, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    while (!predicate(this.frames)) {
+      const left = deadline - Date.now()
+      if (left <= 0) throw new Error(`timed out waiting for ${what}; got ${this.frames.length} frames`)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left)
+        this.waiters.push(() => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+    }
+  }
+
+  sendJson(value: unknown): void {
+    this.ws.send(JSON.stringify(value))
+  }
+
+  /** Exactly the frame htmx 4's hx-ws:send makes of the composer form. */
+  sendMessage(
+    fields: { body: string; client_id: string; _csrf: string },
+    page = 'http://127.0.0.1/rooms/x',
+  ): void {
+    this.sendJson({
+      ...fields,
+      headers: {
+        'HX-Request': 'true',
+        'HX-Source': 'form#composer',
+        'HX-Current-URL': page,
+        'HX-Target': 'form#composer',
+      },
+    })
+  }
+
+  close(): Promise<Closed> {
+    this.ws.close()
+    return this.closed
+  }
+}
+
+export interface OpenOptions {
+  origin?: string | null
+  lastSeq?: number | null
+}
+
+function wsUrl(base: string, slug: string): string {
+  return `${base.replace(/^http/, 'ws')}/rooms/${slug}/ws`
+}
+
+/** Opens a room socket as `user`; resolves once open (and resumed from `lastSeq`, unless null). */
+export async function openSocket(user: HttpUser, slug: string, opts: OpenOptions = {}): Promise<TestSocket> {
+  const origin = opts.origin === undefined ? user.base : opts.origin
+  const headers: Record<string, string> = { cookie: user.cookieHeader }
+  if (origin) headers.origin = origin
+  const ws = new WebSocket(wsUrl(user.base, slug), { headers })
+  const socket = new TestSocket(ws)
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve())
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)))
+    ws.once('error', reject)
+  })
+  const last = opts.lastSeq === undefined ? 0 : opts.lastSeq
+  if (last !== null) socket.sendJson({ type: 'resume', last_seq: last })
+  return socket
+}
+
+/** The HTTP status an upgrade is refused with (or 101 if it was accepted). */
+export function upgradeStatus(base: string, slug: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(wsUrl(base, slug), { headers })
+    ws.once('open', () => {
+      ws.close()
+      resolve(101)
+    })
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0)
+      res.destroy()
+    })
+    ws.once('error', reject)
+  })
+}
