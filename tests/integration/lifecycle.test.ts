@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
 import { after, before, describe, it } from 'node:test'
+import { promisify } from 'node:util'
 import { isolatedEnv } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
 import { clientIdOf, HttpUser } from '../support/http.ts'
@@ -21,11 +23,20 @@ for (const backend of backends()) {
         const user = await HttpUser.signUp(node.url, 'gatekeeper')
         const cookie = user.cookieHeader
         assert.equal(await upgradeStatus(node.url, 'general', { cookie, origin: node.url }), 101)
-        assert.equal(await upgradeStatus(node.url, 'general', { cookie, origin: 'https://evil.example' }), 403)
-        assert.equal(await upgradeStatus(node.url, 'general', { cookie, origin: `${node.url}.evil.example` }), 403)
+        assert.equal(
+          await upgradeStatus(node.url, 'general', { cookie, origin: 'https://evil.example' }),
+          403,
+        )
+        assert.equal(
+          await upgradeStatus(node.url, 'general', { cookie, origin: `${node.url}.evil.example` }),
+          403,
+        )
         assert.equal(await upgradeStatus(node.url, 'general', { cookie }), 403, 'a missing Origin is refused')
         assert.equal(await upgradeStatus(node.url, 'general', { origin: node.url }), 401)
-        assert.equal(await upgradeStatus(node.url, 'general', { origin: node.url, cookie: 'parley_session=forged' }), 401)
+        assert.equal(
+          await upgradeStatus(node.url, 'general', { origin: node.url, cookie: 'parley_session=forged' }),
+          401,
+        )
         assert.equal(await upgradeStatus(node.url, 'no-such-room', { cookie, origin: node.url }), 404)
       } finally {
         node.child.kill('SIGKILL')
@@ -37,7 +48,10 @@ for (const backend of backends()) {
       const first = await spawnParley(env)
       const user = await HttpUser.signUp(first.url, 'survivor')
       const page = await user.get('/rooms/general')
-      const res = await user.post('/rooms/general/messages', { body: 'written before the restart', client_id: clientIdOf(page.html) })
+      const res = await user.post('/rooms/general/messages', {
+        body: 'written before the restart',
+        client_id: clientIdOf(page.html),
+      })
       assert.equal(res.status, 303)
       const socket = await openSocket(user, 'general')
       first.child.kill('SIGTERM')
@@ -56,6 +70,33 @@ for (const backend of backends()) {
       } finally {
         second.child.kill('SIGTERM')
         assert.equal(await second.exited, 0)
+      }
+    })
+
+    it('lets an operator promote a user from the command line (npm run admin -- promote)', async () => {
+      const node = await spawnParley(env)
+      await HttpUser.signUp(node.url, 'first-admin')
+      await HttpUser.signUp(node.url, 'operator-pick')
+      node.child.kill('SIGTERM')
+      await node.exited
+      const run = promisify(execFile)
+      const { stdout } = await run(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/admin.ts', 'promote', 'OPERATOR-pick'],
+        {
+          env: { ...process.env, ...env },
+        },
+      )
+      assert.match(stdout, /operator-pick is now an admin/)
+      const again = await spawnParley(env)
+      try {
+        const user = new HttpUser(again.url)
+        await user.get('/login')
+        await user.post('/login', { username: 'operator-pick', password: 'correct horse battery' })
+        assert.match((await user.get('/')).html, /Signed in as <strong>operator-pick<\/strong> \(admin\)/)
+      } finally {
+        again.child.kill('SIGTERM')
+        await again.exited
       }
     })
   })

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { type TestApp, startTestApp } from '../support/app.ts'
+import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
 import { articleIds, clientIdOf, HttpUser, seqs } from '../support/http.ts'
 import { openSocket, type TestSocket } from '../support/socket.ts'
@@ -69,7 +69,11 @@ for (const backend of backends()) {
       b.sendMessage({ body: 'after the resend', ...(await composer(ben, 'general')) })
       await b.waitFor(withText('after the resend'), 'a later message')
       assert.equal(count(b, 'sent twice'), 1)
-      const rows = await app.store.db.selectFrom('messages').select('id').where('body', '=', 'sent twice').execute()
+      const rows = await app.store.db
+        .selectFrom('messages')
+        .select('id')
+        .where('body', '=', 'sent twice')
+        .execute()
       assert.equal(rows.length, 1)
     })
 
@@ -77,22 +81,41 @@ for (const backend of backends()) {
       const a = await socket(ann, 'general')
       const fields = await composer(ann, 'general')
       a.sendMessage({ ...fields, body: 'forged', _csrf: 'nope' })
-      await a.waitFor((f) => f.some((x) => isComposer(x) && x.includes('This page has expired')), 'csrf error')
+      await a.waitFor(
+        (f) => f.some((x) => isComposer(x) && x.includes('This page has expired')),
+        'csrf error',
+      )
       a.sendMessage({ ...fields, body: 'y'.repeat(4001) })
-      await a.waitFor((f) => f.some((x) => isComposer(x) && x.includes('at most 4,000 characters')), 'length error')
+      await a.waitFor(
+        (f) => f.some((x) => isComposer(x) && x.includes('at most 4,000 characters')),
+        'length error',
+      )
       const err = a.frames.find((x) => x.includes('at most 4,000 characters')) ?? ''
       assert.ok(err.includes(`>${'y'.repeat(4001)}</textarea>`), 'text kept')
       assert.ok(err.includes(`value="${fields.client_id}"`), 'same client id, so a retry stays idempotent')
       a.sendMessage({ ...fields, body: '   ' })
-      await a.waitFor((f) => f.some((x) => isComposer(x) && x.includes('Write something first')), 'empty error')
-      const rows = await app.store.db.selectFrom('messages').select('id').where('body', 'in', ['forged', 'y'.repeat(4001)]).execute()
+      await a.waitFor(
+        (f) => f.some((x) => isComposer(x) && x.includes('Write something first')),
+        'empty error',
+      )
+      const rows = await app.store.db
+        .selectFrom('messages')
+        .select('id')
+        .where('body', 'in', ['forged', 'y'.repeat(4001)])
+        .execute()
       assert.equal(rows.length, 0)
-      assert.equal(a.frames.filter((x) => isMessage(x) && (x.includes('forged') || x.includes('yyyy'))).length, 0)
+      assert.equal(
+        a.frames.filter((x) => isMessage(x) && (x.includes('forged') || x.includes('yyyy'))).length,
+        0,
+      )
     })
 
     it('delivers a message posted without JavaScript to the open sockets', async () => {
       const b = await socket(ben, 'general')
-      const res = await ann.post('/rooms/general/messages', { body: 'from a plain form', client_id: (await composer(ann, 'general')).client_id })
+      const res = await ann.post('/rooms/general/messages', {
+        body: 'from a plain form',
+        client_id: (await composer(ann, 'general')).client_id,
+      })
       assert.equal(res.status, 303)
       await b.waitFor(withText('from a plain form'), 'form message pushed live')
     })
@@ -121,16 +144,28 @@ for (const backend of backends()) {
       const reader = await socket(cat, 'other')
       const n = 25
       const sends: Promise<void>[] = []
-      for (const [user, s] of [[ann, a], [ben, b]] as const) {
+      for (const [user, s] of [
+        [ann, a],
+        [ben, b],
+      ] as const) {
         for (let i = 0; i < n; i++) {
-          sends.push(composer(user, 'other').then((f) => s.sendMessage({ body: `burst ${user === ann ? 'a' : 'b'}${i}`, ...f })))
+          sends.push(
+            composer(user, 'other').then((f) =>
+              s.sendMessage({ body: `burst ${user === ann ? 'a' : 'b'}${i}`, ...f }),
+            ),
+          )
         }
       }
       await Promise.all(sends)
-      await reader.waitFor((f) => f.filter((x) => x.includes('burst ')).length >= 2 * n, 'the whole burst', 15_000)
+      await reader.waitFor(
+        (f) => f.filter((x) => x.includes('burst ')).length >= 2 * n,
+        'the whole burst',
+        15_000,
+      )
       const got = reader.frames.filter((x) => x.includes('burst ')).flatMap(seqs)
       assert.equal(got.length, 2 * n)
-      for (let i = 1; i < got.length; i++) assert.equal(got[i], (got[i - 1] as number) + 1, 'seqs arrive gapless and in order')
+      for (let i = 1; i < got.length; i++)
+        assert.equal(got[i], (got[i - 1] as number) + 1, 'seqs arrive gapless and in order')
       assert.equal(new Set(reader.frames.flatMap(articleIds)).size, reader.frames.flatMap(articleIds).length)
     })
 

@@ -22,13 +22,24 @@ export interface TestApp extends Running {
  * The environment for one isolated Parley: PGlite from a migrated template, or a fresh schema in Postgres and
  * a fresh bus prefix in Redis, so test files never see each other's rooms or frames.
  */
-export async function isolatedEnv(backend: Backend): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
-  const env: Record<string, string> = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' }
+export async function isolatedEnv(
+  backend: Backend,
+): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
+  const env: Record<string, string> = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  }
   if (backend.databaseUrl && backend.redisUrl) {
     await assertReachable(backend.databaseUrl)
     await assertReachable(backend.redisUrl)
     const schema = uniqueName('t')
-    Object.assign(env, { DATABASE_URL: backend.databaseUrl, DATABASE_SCHEMA: schema, REDIS_URL: backend.redisUrl, BUS_PREFIX: `${schema}:` })
+    Object.assign(env, {
+      DATABASE_URL: backend.databaseUrl,
+      DATABASE_SCHEMA: schema,
+      REDIS_URL: backend.redisUrl,
+      BUS_PREFIX: `${schema}:`,
+    })
     return { env, cleanup: () => dropSchema(backend.databaseUrl as string, schema) }
   }
   const dataDir = await freshPgliteDataDir()
@@ -37,7 +48,10 @@ export async function isolatedEnv(backend: Backend): Promise<{ env: Record<strin
 }
 
 /** The real server, in this process, on a free port of its own isolated database and bus. */
-export async function startTestApp(backend: Backend, extraEnv: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  backend: Backend,
+  extraEnv: Record<string, string> = {},
+): Promise<TestApp> {
   const { env, cleanup } = await isolatedEnv(backend)
   Object.assign(env, extraEnv)
   const running = await startServer(readConfig(env), pino({ level: env.LOG_LEVEL ?? 'silent' }))
