@@ -9,8 +9,8 @@ import type { Config } from './config.ts'
 import type { Logger } from './log.ts'
 import { busAnnouncer } from './realtime/announcer.ts'
 import { startRealtime } from './realtime/index.ts'
-import { openStore, type Store } from './store/db.ts'
-import { migrate } from './store/migrate.ts'
+import type { Store } from './store/db.ts'
+import { openMigratedStore } from './store/migrate.ts'
 import { deleteExpiredSessions } from './store/sessions.repo.ts'
 import { settingOrInsert } from './store/settings.repo.ts'
 
@@ -25,13 +25,7 @@ export interface Running {
 
 /** Opens the store (migrating it) and the bus, then serves HTTP and WebSockets on one port. */
 export async function startServer(config: Config, log: Logger): Promise<Running> {
-  const store = await openStore({
-    databaseUrl: config.databaseUrl,
-    schema: config.databaseSchema,
-    dataDir: config.dataDir,
-    log,
-  })
-  const applied = await migrate(store)
+  const { store, applied } = await openMigratedStore(config, log)
   if (applied.length) log.info({ applied }, 'migrations applied')
   // Without SECRET, one random secret is kept in the database, so every node signs CSRF tokens alike.
   const secret =

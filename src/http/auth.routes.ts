@@ -1,5 +1,5 @@
 import { Router } from '@koa/router'
-import { endSession, signIn, signUp, startSession } from '../chat/accounts.ts'
+import { type Credentials, endSession, signIn, signUp, startSession } from '../chat/accounts.ts'
 import { Invalid } from '../chat/errors.ts'
 import type { User } from '../chat/types.ts'
 import { renderAuthPage } from '../render/pages.ts'
@@ -40,31 +40,22 @@ export function authRoutes(deps: AppDeps): Router<AppState> {
   router.get('/signup', (ctx) => form(ctx, 'signup'))
   router.get('/login', (ctx) => form(ctx, 'login'))
 
-  router.post('/signup', async (ctx) => {
-    try {
-      const user = await signUp(deps.db, {
-        username: field(ctx, 'username'),
-        password: field(ctx, 'password'),
-      })
-      await signInAs(ctx, user)
-    } catch (err) {
-      if (!(err instanceof Invalid)) throw err
-      await form(ctx, 'signup', 422, err)
+  // Sign-up and sign-in differ only in the use case: both sign the user in, or show the form with its errors.
+  const submit =
+    (kind: 'login' | 'signup', use: (db: AppDeps['db'], input: Credentials) => Promise<User>) =>
+    async (ctx: Ctx) => {
+      try {
+        await signInAs(
+          ctx,
+          await use(deps.db, { username: field(ctx, 'username'), password: field(ctx, 'password') }),
+        )
+      } catch (err) {
+        if (!(err instanceof Invalid)) throw err
+        await form(ctx, kind, 422, err)
+      }
     }
-  })
-
-  router.post('/login', async (ctx) => {
-    try {
-      const user = await signIn(deps.db, {
-        username: field(ctx, 'username'),
-        password: field(ctx, 'password'),
-      })
-      await signInAs(ctx, user)
-    } catch (err) {
-      if (!(err instanceof Invalid)) throw err
-      await form(ctx, 'login', 422, err)
-    }
-  })
+  router.post('/signup', submit('signup', signUp))
+  router.post('/login', submit('login', signIn))
 
   router.post('/logout', async (ctx) => {
     if (ctx.state.sessionToken) await endSession(deps.db, ctx.state.sessionToken)

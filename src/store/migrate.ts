@@ -1,7 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Store } from './db.ts'
+import type { Config } from '../config.ts'
+import type { Logger } from '../log.ts'
+import { openStore, type Store } from './db.ts'
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
 const NAME = /^\d{14}_[a-z0-9_]+\.sql$/
@@ -31,4 +33,23 @@ export async function migrate(store: Store, dir = MIGRATIONS_DIR): Promise<strin
     }
     return done
   })
+}
+
+/** The store every entry point uses: opened, then migrated to the latest schema. */
+export async function openMigratedStore(
+  config: Pick<Config, 'databaseUrl' | 'databaseSchema' | 'dataDir'>,
+  log: Logger,
+): Promise<{ store: Store; applied: string[] }> {
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    schema: config.databaseSchema,
+    dataDir: config.dataDir,
+    log,
+  })
+  try {
+    return { store, applied: await migrate(store) }
+  } catch (err) {
+    await store.close()
+    throw err
+  }
 }
