@@ -1,30 +1,7 @@
+import type { Message, Room, User } from '../store/records.ts'
 import type { Role } from '../store/schema.ts'
 
-export type { Role }
-
-export interface User {
-  id: number
-  username: string
-  role: Role
-}
-
-export interface Room {
-  id: number
-  slug: string
-  name: string
-  topic: string
-  lastSeq: number
-}
-
-export interface Message {
-  id: number
-  roomId: number
-  seq: number
-  authorId: number
-  author: string
-  body: string
-  createdAt: Date
-}
+export type { Message, Role, Room, User }
 
 /** One page of a room's history, oldest first, with whether more lies on either side. */
 export interface MessagePage {

@@ -1,10 +1,11 @@
 import { Router } from '@koa/router'
+import { cookieNames } from '../auth/cookie-names.ts'
 import { type Credentials, endSession, signIn, signUp, startSession } from '../chat/accounts.ts'
 import { Invalid } from '../chat/errors.ts'
 import type { User } from '../chat/types.ts'
 import { renderAuthPage } from '../render/pages.ts'
 import { countUsers } from '../store/users.repo.ts'
-import { cookieNames, setCookie } from './cookies.ts'
+import { setCookie } from './cookies.ts'
 import { safeNext } from './session.ts'
 import { type AppDeps, type AppState, type Ctx, field, viewer } from './state.ts'
 

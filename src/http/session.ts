@@ -1,9 +1,10 @@
 import type Koa from 'koa'
+import { cookieNames } from '../auth/cookie-names.ts'
 import { csrfToken, newToken, safeEqual } from '../auth/tokens.ts'
 import { sessionUser } from '../chat/accounts.ts'
 import { Forbidden, Unauthenticated } from '../chat/errors.ts'
 import type { User } from '../chat/types.ts'
-import { cookieNames, setCookie } from './cookies.ts'
+import { setCookie } from './cookies.ts'
 import { type AppDeps, type AppState, type Ctx, field } from './state.ts'
 
 /**

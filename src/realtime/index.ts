@@ -1,7 +1,7 @@
 import type { Server } from 'node:http'
 import { WebSocketServer } from 'ws'
+import { cookieNames } from '../auth/cookie-names.ts'
 import { messagesBetween } from '../chat/messages.ts'
-import { cookieNames } from '../http/cookies.ts'
 import { renderMessageFrame } from '../render/frames.ts'
 import type { RealtimeDeps } from './deps.ts'
 import { Hub } from './hub.ts'

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
-import type { Message } from '../chat/types.ts'
+import type { Message } from './records.ts'
 import type { Database } from './schema.ts'
 
 type Db = Kysely<Database> | Transaction<Database>

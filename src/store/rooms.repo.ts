@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Room } from '../chat/types.ts'
+import type { Room } from './records.ts'
 import type { Database } from './schema.ts'
 
 const columns = ['id', 'slug', 'name', 'topic', 'last_seq as lastSeq'] as const

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { User } from '../chat/types.ts'
+import type { User } from './records.ts'
 import type { Database } from './schema.ts'
 
 export async function insertSession(

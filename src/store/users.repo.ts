@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely'
-import type { User } from '../chat/types.ts'
+import type { User } from './records.ts'
 import type { Database, Role } from './schema.ts'
 
 const FIRST_USER_LOCK = 7_245_002
