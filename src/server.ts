@@ -54,7 +54,11 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
       server.closeIdleConnections()
       const inFlight = [...realtime.hub.clients].map((c) => c.queue)
       realtime.close(1012, 'server restarting')
-      await Promise.race([Promise.allSettled(inFlight), new Promise((r) => setTimeout(r, 5000))])
+      // Sends and requests already under way may finish (up to 10 s); then whatever is left is cut.
+      await Promise.race([
+        Promise.allSettled([...inFlight, closed]),
+        new Promise((r) => setTimeout(r, 10_000)),
+      ])
       server.closeAllConnections()
       await closed
       await bus.close()

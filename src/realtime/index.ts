@@ -10,6 +10,7 @@ import { attachSocket } from './socket.ts'
 import { upgrade } from './upgrade.ts'
 
 const HEARTBEAT_MS = 30_000
+export const MAX_FRAME_BYTES = 64 * 1024
 
 export interface Realtime {
   hub: Hub
@@ -19,7 +20,9 @@ export interface Realtime {
 
 /** The WebSocket side of one node, on the HTTP server's upgrade event. */
 export function startRealtime(deps: RealtimeDeps, server: Server): Realtime {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024, perMessageDeflate: false })
+  // 64 KiB: room for a 4,000-character message of 4-byte characters, JSON-escaped, with its fields;
+  // anything bigger closes the socket with 1009 before it is buffered.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false })
   const load: LoadFrames = async (roomId, after, before) =>
     (await messagesBetween(deps.db, roomId, after, before)).map((m) => ({
       seq: m.seq,

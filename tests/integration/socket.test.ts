@@ -178,7 +178,12 @@ for (const backend of backends()) {
       a.ws.send(Buffer.from([1, 2, 3]), { binary: true })
       assert.equal((await a.closed).code, 1003)
       const b = await socket(ann, 'general')
-      b.ws.send('x'.repeat(17 * 1024))
+      // The biggest legitimate frame (4,000 four-byte characters, JSON-escaped) still fits.
+      const big = await socket(ann, 'general')
+      big.sendMessage({ body: '😀'.repeat(4000), ...(await composer(ann, 'general')) })
+      await big.waitFor((f) => f.some(isComposer), 'a big message accepted')
+      assert.ok(big.frames.some((f) => isMessage(f) && f.includes('😀'.repeat(4000))))
+      b.ws.send('x'.repeat(65 * 1024))
       assert.equal((await b.closed).code, 1009)
       const res = await fetch(`${app.url}/healthz`)
       assert.equal(res.status, 200, 'the server is unaffected')
