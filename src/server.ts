@@ -55,10 +55,12 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
       const inFlight = [...realtime.hub.clients].map((c) => c.queue)
       realtime.close(1012, 'server restarting')
       // Sends and requests already under way may finish (up to 10 s); then whatever is left is cut.
-      await Promise.race([
-        Promise.allSettled([...inFlight, closed]),
-        new Promise((r) => setTimeout(r, 10_000)),
-      ])
+      let timer: NodeJS.Timeout | undefined
+      const grace = new Promise((resolve) => {
+        timer = setTimeout(resolve, 10_000)
+      })
+      await Promise.race([Promise.allSettled([...inFlight, closed]), grace])
+      clearTimeout(timer)
       server.closeAllConnections()
       await closed
       await bus.close()

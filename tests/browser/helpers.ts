@@ -31,16 +31,44 @@ export async function userContext(
   return context
 }
 
-/** Opens a room page and waits until its socket is open. */
+/** Opens a room page (recording the frames it swaps, see waitForFrame) and waits until its socket is open. */
 export async function openRoom(context: BrowserContext, base: string, slug: string): Promise<Page> {
   const page = await context.newPage()
+  await page.addInitScript(() => {
+    const w = window as unknown as { __frames: string[] }
+    w.__frames = []
+    document.addEventListener('htmx:ws:after:message:incoming', (e) => {
+      w.__frames.push(String((e as CustomEvent).detail.message.data))
+    })
+  })
   await page.goto(`${base}/rooms/${slug}`)
   await waitLive(page)
   return page
 }
 
-export function waitLive(page: Page): Promise<unknown> {
-  return page.locator('#room[data-ws="open"]').waitFor({ timeout: 10_000 })
+/** Waits for `#room[data-ws="open"]`, which chat.js sets on every socket open. */
+export async function waitLive(page: Page): Promise<void> {
+  const open = await page
+    .locator('#room[data-ws="open"]')
+    .waitFor({ timeout: 10_000 })
+    .then(
+      () => true,
+      () => false,
+    )
+  const state = await page.locator('#room').getAttribute('data-ws')
+  assert.ok(open, `the room socket of ${page.url()} did not open within 10 s (data-ws=${state})`)
+}
+
+/**
+ * Waits until the page has fully handled (swapped, and run every listener of) a socket frame containing
+ * `fragment`: after this, whatever chat.js does on arrival (scrolling) has happened.
+ */
+export async function waitForFrame(page: Page, fragment: string): Promise<void> {
+  await page.waitForFunction(
+    (f) => (window as unknown as { __frames: string[] }).__frames.some((d) => d.includes(f)),
+    fragment,
+    { timeout: 10_000 },
+  )
 }
 
 export function composer(page: Page): Locator {
