@@ -122,7 +122,6 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     await composer(bob).press('Enter')
     await waitForBody(alice, 'first line\nsecond line')
     // innerText (not textContent): the newline must survive the page's rendering (CSS white-space).
-    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is tested
     const shown = await articlesWith(alice, 'first line\nsecond line').locator('.body').innerText()
     assert.equal(shown, 'first line\nsecond line')
     assert.deepEqual(dialogs, [], 'no dialog was opened')
