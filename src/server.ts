@@ -7,8 +7,7 @@ import { memoryBus } from './bus/memory.ts'
 import { redisBus } from './bus/redis.ts'
 import type { Config } from './config.ts'
 import type { Logger } from './log.ts'
-import { busAnnouncer } from './realtime/announcer.ts'
-import { startRealtime } from './realtime/index.ts'
+import { createRealtime } from './realtime/index.ts'
 import type { Store } from './store/db.ts'
 import { openMigratedStore } from './store/migrate.ts'
 import { deleteExpiredSessions } from './store/sessions.repo.ts'
@@ -31,11 +30,11 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
   const secret =
     config.secret ?? (await settingOrInsert(store.db, 'secret', randomBytes(32).toString('base64url')))
   const bus = config.redisUrl ? await redisBus(config.redisUrl, log) : memoryBus()
-  const announce = busAnnouncer(bus, config.busPrefix, log)
+  const realtime = createRealtime({ config, log, db: store.db, bus, secret })
   const health = async () => ({ db: await store.ping(), bus: bus.healthy() })
-  const app = createApp({ config, log, db: store.db, announce, secret, health })
+  const app = createApp({ config, log, db: store.db, announce: realtime.announce, secret, health })
   const server = createServer(app.callback())
-  const realtime = startRealtime({ config, log, db: store.db, bus, announce, secret }, server)
+  realtime.attach(server)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(config.port, config.host, resolve)

@@ -8,6 +8,8 @@ export interface Bus {
   subscribe(topic: string, handler: BusHandler): Promise<void>
   unsubscribe(topic: string): Promise<void>
   healthy(): boolean
+  /** Called when the bus is back after an outage: whatever was published meanwhile is lost and must be repaired. */
+  onReconnect(listener: () => void): void
   close(): Promise<void>
 }
 

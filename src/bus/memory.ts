@@ -15,6 +15,9 @@ export function memoryBus(): Bus {
       handlers.delete(topic)
     },
     healthy: () => true,
+    onReconnect() {
+      // An in-process bus never drops out.
+    },
     async close() {
       handlers.clear()
     },

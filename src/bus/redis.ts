@@ -2,16 +2,21 @@ import { Redis } from 'ioredis'
 import type { Logger } from '../log.ts'
 import type { Bus, BusHandler } from './bus.ts'
 
+const PING_EVERY_MS = 15_000
+const PING_TIMEOUT_MS = 5_000
+
 /**
- * Redis pub/sub with two connections (a subscribed connection can do nothing else). ioredis reconnects and
- * resubscribes by itself; errors are logged, never thrown at the process.
+ * Redis pub/sub with two connections (a subscribed connection can do nothing else). ioredis reconnects by
+ * itself; after a reconnect the topics are subscribed again and the listeners told, so nodes repair from
+ * Postgres what was published while the connection was down. Errors are logged, never thrown at the process.
  */
 export async function redisBus(url: string, log: Logger): Promise<Bus> {
-  // A publish fails fast while Redis is away (the message is stored; catch-up repairs delivery);
+  // A publish fails fast while Redis is away (the message is stored; repair delivers it later);
   // a subscribe waits in the offline queue and goes through once Redis is back.
   const pub = new Redis(url, { lazyConnect: true, connectionName: 'parley-pub', enableOfflineQueue: false })
   const sub = new Redis(url, { lazyConnect: true, connectionName: 'parley-sub', maxRetriesPerRequest: null })
   const handlers = new Map<string, BusHandler>()
+  const reconnectListeners: Array<() => void> = []
   for (const [name, conn] of [
     ['pub', pub],
     ['sub', sub],
@@ -21,6 +26,31 @@ export async function redisBus(url: string, log: Logger): Promise<Bus> {
   }
   sub.on('message', (topic: string, payload: string) => handlers.get(topic)?.(payload))
   await Promise.all([pub.connect(), sub.connect()])
+
+  sub.on('ready', async () => {
+    log.info({ topics: handlers.size }, 'redis subscriber back')
+    try {
+      // Subscribing again is idempotent, and once it answers the subscriptions are surely in place.
+      if (handlers.size > 0) await sub.subscribe(...handlers.keys())
+      for (const listener of reconnectListeners) listener()
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'resubscribe failed')
+    }
+  })
+
+  // A subscriber whose connection died silently (half-open TCP) would wait forever: ping it, and cut it if mute.
+  const pinger = setInterval(() => {
+    if (sub.status !== 'ready') return
+    const timeout = new Promise((_, reject) =>
+      setTimeout(() => reject(new Error('ping timeout')), PING_TIMEOUT_MS).unref(),
+    )
+    Promise.race([sub.ping(), timeout]).catch((err: Error) => {
+      log.warn({ err: err.message }, 'redis subscriber unresponsive; reconnecting')
+      sub.disconnect(true)
+    })
+  }, PING_EVERY_MS)
+  pinger.unref()
+
   return {
     kind: 'redis',
     async publish(topic, payload) {
@@ -32,10 +62,14 @@ export async function redisBus(url: string, log: Logger): Promise<Bus> {
     },
     async unsubscribe(topic) {
       handlers.delete(topic)
-      if (sub.status === 'ready') await sub.unsubscribe(topic)
+      await sub.unsubscribe(topic)
     },
     healthy: () => pub.status === 'ready' && sub.status === 'ready',
+    onReconnect(listener) {
+      reconnectListeners.push(listener)
+    },
     async close() {
+      clearInterval(pinger)
       handlers.clear()
       await Promise.allSettled([pub.quit(), sub.quit()])
     },

@@ -72,8 +72,10 @@ export async function catchUp(db: Kysely<Database>, room: Room, lastSeq: number)
   return { kind: 'reload', page, room: fresh, lastSeq: page.messages.at(-1)?.seq ?? fresh.lastSeq }
 }
 
-/** Messages with after < seq < before, oldest first: what a node fetches to fill a gap in its live stream. */
+/** Messages with after < seq < before, oldest first, at most REPLAY_LIMIT: what a node fetches to fill a gap. */
 export async function messagesBetween(db: Kysely<Database>, roomId: number, after: number, before: number) {
-  const { messages } = await pageMessages(db, roomId, { after, limit: Math.max(0, before - after - 1) })
+  const limit = Math.min(REPLAY_LIMIT, Math.max(0, before - after - 1))
+  if (limit === 0) return []
+  const { messages } = await pageMessages(db, roomId, { after, limit })
   return messages.filter((m) => m.seq < before)
 }

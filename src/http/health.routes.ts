@@ -1,12 +1,16 @@
 import { Router } from '@koa/router'
 import type { AppDeps, AppState } from './state.ts'
 
+/**
+ * 503 when the database is unreachable: this node can do nothing useful. Without the bus it still stores and
+ * serves messages (other nodes' pages catch up when it is back), so that is 200, "degraded".
+ */
 export function healthRoutes(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>()
   router.get('/healthz', async (ctx) => {
     const health = await deps.health()
-    ctx.status = health.db && health.bus ? 200 : 503
-    ctx.body = { status: ctx.status === 200 ? 'ok' : 'unavailable', ...health }
+    ctx.status = health.db ? 200 : 503
+    ctx.body = { status: !health.db ? 'unavailable' : health.bus ? 'ok' : 'degraded', ...health }
   })
   return router
 }

@@ -3,20 +3,22 @@ import type { Announcer } from '../chat/types.ts'
 import type { Logger } from '../log.ts'
 import { renderMessageFrame } from '../render/frames.ts'
 import { encodeFrame } from './envelope.ts'
+import type { Hub } from './hub.ts'
 
 /**
- * Renders a new message's frame once and publishes it on the room's topic; every node (this one included)
- * pushes it to its sockets. A failed publish is logged: the message is stored, and gap repair or catch-up
- * delivers it.
+ * Renders a new message's frame once, hands it to this node's sockets at once and publishes it for the other
+ * nodes (this node drops its own copy when it comes back: same seq). A failed publish is logged: the message
+ * is stored, and the other nodes' repair delivers it.
  */
-export function busAnnouncer(bus: Bus, prefix: string, log: Logger): Announcer {
+export function busAnnouncer(bus: Bus, hub: Hub, prefix: string, log: Logger): Announcer {
   return {
     messageCreated(room, message) {
-      const payload = encodeFrame({ seq: message.seq, html: renderMessageFrame(message) })
-      bus.publish(roomTopic(prefix, room.id), payload).catch((err: Error) => {
+      const frame = { seq: message.seq, html: renderMessageFrame(message) }
+      hub.deliverLocal(room.id, frame)
+      bus.publish(roomTopic(prefix, room.id), encodeFrame(frame)).catch((err: Error) => {
         log.warn(
           { room: room.id, seq: message.seq, err: err.message },
-          'publish failed; catch-up will deliver',
+          'publish failed; other nodes will repair',
         )
       })
     },

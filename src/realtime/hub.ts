@@ -1,7 +1,7 @@
 import { type Bus, roomTopic } from '../bus/bus.ts'
 import type { Logger } from '../log.ts'
 import type { Client } from './client.ts'
-import { decodeFrame } from './envelope.ts'
+import { decodeFrame, type Frame } from './envelope.ts'
 import { type LoadFrames, RoomChannel } from './room-channel.ts'
 
 /**
@@ -50,6 +50,20 @@ export class Hub {
     this.bus.unsubscribe(roomTopic(this.prefix, roomId)).catch((err) => {
       this.log.warn({ room: roomId, err: (err as Error).message }, 'unsubscribe failed')
     })
+  }
+
+  /** Hands a frame of this node's own making straight to the room's local sockets, not waiting for the bus. */
+  deliverLocal(roomId: number, frame: Frame): void {
+    this.rooms.get(roomId)?.receive(frame)
+  }
+
+  /** Every room with local sockets catches up from the database (after a bus outage, and periodically). */
+  resyncAll(): void {
+    for (const channel of this.rooms.values()) {
+      channel
+        .resync()
+        .catch((err) => this.log.warn({ room: channel.roomId, err: (err as Error).message }, 'resync failed'))
+    }
   }
 
   /** Closes every socket, e.g. with 1012 on restart (htmx reconnects, to this node or another). */

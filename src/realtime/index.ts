@@ -2,7 +2,9 @@ import type { Server } from 'node:http'
 import { WebSocketServer } from 'ws'
 import { cookieNames } from '../auth/cookie-names.ts'
 import { messagesBetween } from '../chat/messages.ts'
+import type { Announcer } from '../chat/types.ts'
 import { renderMessageFrame } from '../render/frames.ts'
+import { busAnnouncer } from './announcer.ts'
 import type { RealtimeDeps } from './deps.ts'
 import { Hub } from './hub.ts'
 import type { LoadFrames } from './room-channel.ts'
@@ -10,33 +12,35 @@ import { attachSocket } from './socket.ts'
 import { upgrade } from './upgrade.ts'
 
 const HEARTBEAT_MS = 30_000
+/** How often each room with local sockets checks the database for anything its node missed. */
+const RESYNC_MS = 30_000
+// 64 KiB: room for a 4,000-character message of 4-byte characters, JSON-escaped, with its fields;
+// anything bigger closes the socket with 1009 before it is buffered.
 export const MAX_FRAME_BYTES = 64 * 1024
 
 export interface Realtime {
   hub: Hub
-  /** Closes every socket with `code` (1012: restarting, clients reconnect) and stops the heartbeat. */
+  /** What the use cases announce new messages to: this node's sockets at once, the other nodes by the bus. */
+  announce: Announcer
+  /** Takes over the HTTP server's upgrade requests. */
+  attach(server: Server): void
+  /** Closes every socket with `code` (1012: restarting, clients reconnect) and stops the timers. */
   close(code: number, reason: string): void
 }
 
-/** The WebSocket side of one node, on the HTTP server's upgrade event. */
-export function startRealtime(deps: RealtimeDeps, server: Server): Realtime {
-  // 64 KiB: room for a 4,000-character message of 4-byte characters, JSON-escaped, with its fields;
-  // anything bigger closes the socket with 1009 before it is buffered.
+/** The WebSocket side of one node. */
+export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false })
   const load: LoadFrames = async (roomId, after, before) =>
-    (await messagesBetween(deps.db, roomId, after, before)).map((m) => ({
+    (await messagesBetween(base.db, roomId, after, before)).map((m) => ({
       seq: m.seq,
       html: renderMessageFrame(m),
     }))
-  const hub = new Hub(deps.bus, deps.config.busPrefix, load, deps.log)
+  const hub = new Hub(base.bus, base.config.busPrefix, load, base.log)
+  const announce = busAnnouncer(base.bus, hub, base.config.busPrefix, base.log)
+  const deps: RealtimeDeps = { ...base, announce }
   const sessionCookie = cookieNames(deps.config).session
-
-  server.on('upgrade', (req, socket, head) => {
-    socket.on('error', (err) => deps.log.debug({ err: err.message }, 'upgrade socket error'))
-    upgrade(deps, wss, sessionCookie, req, socket, head)
-      .then((client) => client && attachSocket(deps, hub, client))
-      .catch((err) => deps.log.error({ err }, 'socket setup failed'))
-  })
+  base.bus.onReconnect(() => hub.resyncAll())
 
   // Browsers answer pings by themselves; a socket that missed one since the last round is gone.
   const heartbeat = setInterval(() => {
@@ -46,12 +50,24 @@ export function startRealtime(deps: RealtimeDeps, server: Server): Realtime {
       client.ws.ping()
     }
   }, HEARTBEAT_MS)
+  const resync = setInterval(() => hub.resyncAll(), RESYNC_MS)
   heartbeat.unref()
+  resync.unref()
 
   return {
     hub,
+    announce,
+    attach(server) {
+      server.on('upgrade', (req, socket, head) => {
+        socket.on('error', (err) => deps.log.debug({ err: err.message }, 'upgrade socket error'))
+        upgrade(deps, wss, sessionCookie, req, socket, head)
+          .then((client) => client && attachSocket(deps, hub, client))
+          .catch((err) => deps.log.error({ err }, 'socket setup failed'))
+      })
+    },
     close(code, reason) {
       clearInterval(heartbeat)
+      clearInterval(resync)
       hub.closeAll(code, reason)
       wss.close()
     },

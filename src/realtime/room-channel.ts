@@ -1,8 +1,9 @@
+import { REPLAY_LIMIT } from '../chat/messages.ts'
 import type { Logger } from '../log.ts'
 import type { Client, OutFrame } from './client.ts'
 import type { Frame } from './envelope.ts'
 
-/** Loads the frames of messages with after < seq < before from the database (the truth). */
+/** Loads the frames of messages with after < seq < before from the database (the truth), at most REPLAY_LIMIT. */
 export type LoadFrames = (roomId: number, after: number, before: number) => Promise<Frame[]>
 
 const REPAIR_AFTER_MS = 200
@@ -27,16 +28,29 @@ export class RoomChannel {
   ) {}
 
   receive(frame: Frame): void {
+    if (frame.seq > 0 && (frame.seq <= this.lastSeq || this.pending.has(frame.seq))) return
     // Encoded once per message per node: every socket is sent the same bytes.
     const out = { seq: frame.seq, data: Buffer.from(frame.html) }
     if (out.seq === 0) {
       this.broadcast(out)
       return
     }
-    if (out.seq <= this.lastSeq || this.pending.has(out.seq)) return
     this.pending.set(out.seq, out)
     this.drain()
     if (this.pending.size > 0) this.scheduleRepair()
+  }
+
+  /**
+   * Delivers whatever the database holds beyond what this node delivered: after the bus was down, and now and
+   * then in case a publish was lost (a node that died between its commit and its publish).
+   */
+  async resync(): Promise<void> {
+    for (;;) {
+      const from = this.lastSeq
+      const frames = await this.load(this.roomId, from, Number.MAX_SAFE_INTEGER)
+      for (const frame of frames) this.receive(frame)
+      if (frames.length < REPLAY_LIMIT || this.lastSeq === from) return
+    }
   }
 
   close(): void {
