@@ -37,3 +37,31 @@ export class Invalid extends DomainError {
     super(Object.values(fields).join(' '))
   }
 }
+
+// Connection-level failures of the database (as opposed to a bad query): the store is away, try again later.
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+])
+const UNAVAILABLE_TEXT =
+  /Connection terminated|timeout exceeded when trying to connect|connection error|Client was closed/i
+
+/** Whether an error means "the database cannot be reached right now" (so: 503, and nothing was stored). */
+export function isStoreUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false
+  const { code, message } = err as { code?: unknown; message?: unknown }
+  return (
+    (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) ||
+    (typeof message === 'string' && UNAVAILABLE_TEXT.test(message))
+  )
+}

@@ -1,9 +1,9 @@
 import type Koa from 'koa'
-import { DomainError, NotFound } from '../chat/errors.ts'
+import { DomainError, isStoreUnavailable, NotFound } from '../chat/errors.ts'
 import type { Logger } from '../log.ts'
 import { escapeHtml } from '../render/linkify.ts'
-import { renderErrorPage } from '../render/pages.ts'
-import { type AppState, type Ctx, viewer } from './state.ts'
+import { renderErrorPage, renderUnsentPage } from '../render/pages.ts'
+import { type AppState, type Ctx, field, viewer } from './state.ts'
 
 /** The one place a domain error becomes an HTTP status. */
 const STATUS: Record<DomainError['kind'], number> = {
@@ -16,6 +16,7 @@ const STATUS: Record<DomainError['kind'], number> = {
 
 export function statusOf(err: unknown): number {
   if (err instanceof DomainError) return STATUS[err.kind]
+  if (isStoreUnavailable(err)) return 503
   const status = (err as { status?: unknown; expose?: unknown })?.status
   // Koa and its body parser mark client errors (413, 415, 400 …) as safe to show.
   if (typeof status === 'number' && status >= 400 && status < 500) return status
@@ -34,6 +35,7 @@ export function errorBoundary(log: Logger): Koa.Middleware<AppState> {
       if (ctx.status === 404 && ctx.body === undefined) throw new NotFound()
     } catch (err) {
       const status = statusOf(err)
+      if (status >= 500 && unsentMessage(ctx, err, log)) return
       if (status === 401 && ctx.method === 'GET' && !isFragmentRequest(ctx)) {
         ctx.redirect(`/login?next=${encodeURIComponent(ctx.originalUrl)}`)
         return
@@ -50,4 +52,27 @@ export function errorBoundary(log: Logger): Koa.Middleware<AppState> {
         : renderErrorPage({ viewer: viewer(ctx), status, message })
     }
   }
+}
+
+const MESSAGE_POST = /^\/rooms\/([a-z0-9-]+)\/messages$/
+
+/**
+ * A message posted while the database is away (even the session cannot be read then) is not lost: the page
+ * gives the text back in a form that sends it again, with the same client id, so a retry stores it once.
+ */
+function unsentMessage(ctx: Ctx, err: unknown, log: Logger): boolean {
+  const slug = MESSAGE_POST.exec(ctx.path)?.[1]
+  if (ctx.method !== 'POST' || !slug || !isStoreUnavailable(err)) return false
+  log.error({ err, reqId: ctx.state.reqId }, 'message not stored: database unavailable')
+  ctx.status = 503
+  ctx.type = 'html'
+  ctx.set('Retry-After', '5')
+  ctx.body = renderUnsentPage({
+    viewer: { user: undefined, csrf: field(ctx, '_csrf') },
+    slug,
+    csrf: field(ctx, '_csrf'),
+    clientId: field(ctx, 'client_id'),
+    body: field(ctx, 'body'),
+  })
+  return true
 }

@@ -1,6 +1,6 @@
 import type { RawData } from 'ws'
 import { newClientId, safeEqual } from '../auth/tokens.ts'
-import { Invalid } from '../chat/errors.ts'
+import { Invalid, isStoreUnavailable } from '../chat/errors.ts'
 import { catchUp, postMessage } from '../chat/messages.ts'
 import { isClientId } from '../chat/validate.ts'
 import {
@@ -82,6 +82,9 @@ async function send(
   } catch (err) {
     if (err instanceof Invalid) return client.send(composer(Object.values(err.fields).join(' ')))
     deps.log.error({ err, user: client.user.id, room: client.room.id }, 'send failed')
-    client.send(composer('Your message was not sent: something went wrong on our side. Try again.'))
+    const why = isStoreUnavailable(err)
+      ? 'Parley cannot reach its database right now'
+      : 'something went wrong on our side'
+    client.send(composer(`Your message was not sent: ${why}. It is still here: send it again in a moment.`))
   }
 }

@@ -48,3 +48,14 @@ export function renderErrorPage(data: { viewer: Viewer; status: number; message:
 export function renderHistoryFragment(history: PageView): string {
   return eta.render('/messages/_history', history)
 }
+
+/** A message that could not be stored (the database is away): its text, ready to send again. */
+export function renderUnsentPage(data: {
+  viewer: Viewer
+  slug: string
+  csrf: string
+  clientId: string
+  body: string
+}): string {
+  return page('/rooms/unsent', { title: 'Not sent', ...data })
+}

@@ -28,6 +28,16 @@ export function backends(): Backend[] {
   return [{ name: 'pglite+memory' }, ...(services ? [services] : [])]
 }
 
+/**
+ * Real Postgres + Redis for suites that cannot run on the embedded defaults (several processes share them).
+ * Under CI it must be configured (it throws otherwise); elsewhere undefined means "skip, and say why".
+ */
+export function servicesBackend(): Backend | undefined {
+  return servicesFromEnv()
+}
+
+export const NEEDS_SERVICES = 'needs real Postgres + Redis: set TEST_DATABASE_URL and TEST_REDIS_URL'
+
 /** One backend for suites that need only one (browser tests): the real services when set. */
 export function primaryBackend(): Backend {
   return servicesFromEnv() ?? { name: 'pglite+memory' }

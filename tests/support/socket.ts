@@ -65,6 +65,8 @@ export class TestSocket {
 }
 
 export interface OpenOptions {
+  /** The node to connect to (default: the one the user signed up on). */
+  base?: string
   origin?: string | null
   lastSeq?: number | null
 }
@@ -75,10 +77,11 @@ function wsUrl(base: string, slug: string): string {
 
 /** Opens a room socket as `user`; resolves once open (and resumed from `lastSeq`, unless null). */
 export async function openSocket(user: HttpUser, slug: string, opts: OpenOptions = {}): Promise<TestSocket> {
-  const origin = opts.origin === undefined ? user.base : opts.origin
+  const base = opts.base ?? user.base
+  const origin = opts.origin === undefined ? base : opts.origin
   const headers: Record<string, string> = { cookie: user.cookieHeader }
   if (origin) headers.origin = origin
-  const ws = new WebSocket(wsUrl(user.base, slug), { headers })
+  const ws = new WebSocket(wsUrl(base, slug), { headers })
   const socket = new TestSocket(ws)
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve())
@@ -104,4 +107,25 @@ export function upgradeStatus(base: string, slug: string, headers: Record<string
     })
     ws.once('error', reject)
   })
+}
+
+/** The seqs of the message articles a socket was pushed (live, replayed or re-rendered), in arrival order. */
+export function pushedSeqs(socket: TestSocket): number[] {
+  return socket.frames.filter((f) => f.startsWith('<hx-partial hx-target="#messages"')).flatMap(seqsOf)
+}
+
+/** The message bodies a socket was pushed, by seq. */
+export function pushedBodies(socket: TestSocket): Map<number, string> {
+  const bodies = new Map<number, string>()
+  for (const f of socket.frames) {
+    for (const m of f.matchAll(/data-seq="(\d+)"[\s\S]*?<p class="body">([\s\S]*?)<\/p>/g))
+      bodies.set(Number(m[1]), m[2] as string)
+  }
+  return bodies
+}
+
+function seqsOf(html: string): number[] {
+  return [...html.matchAll(/<article class="message" id="message-\d+" data-seq="(\d+)"/g)].map((m) =>
+    Number(m[1]),
+  )
 }
