@@ -72,7 +72,7 @@ function unsentMessage(ctx: Ctx, err: unknown, log: Logger): boolean {
     slug,
     csrf: field(ctx, '_csrf'),
     clientId: field(ctx, 'client_id'),
-    body: field(ctx, 'body'),
+    text: field(ctx, 'body'),
   })
   return true
 }

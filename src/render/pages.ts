@@ -55,7 +55,8 @@ export function renderUnsentPage(data: {
   slug: string
   csrf: string
   clientId: string
-  body: string
+  text: string
 }): string {
+  // `text`, not `body`: the layout's `it.body` is the page itself.
   return page('/rooms/unsent', { title: 'Not sent', ...data })
 }

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { after, describe, it } from 'node:test'
+import { isolatedEnv } from '../support/app.ts'
+import { NEEDS_SERVICES, servicesBackend } from '../support/backends.ts'
+import { expectExactly, HttpUser, send, startNodes, stopNodes, tally } from '../support/cluster.ts'
+import type { NodeProcess } from '../support/process.ts'
+import { freePort, hasRedisServer, RedisServer } from '../support/redis-server.ts'
+import { openSocket, pushedSeqs, type TestSocket } from '../support/socket.ts'
+import { TcpProxy } from '../support/tcp-proxy.ts'
+
+const services = servicesBackend()
+const CI = process.env.CI === 'true'
+const noRedisBinary = !hasRedisServer() && !CI && 'needs a redis-server binary to restart'
+
+const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 15_000) => {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+const health = async (url: string) => (await fetch(`${url}/healthz`)).status
+
+describe('surviving Redis and Postgres outages', {
+  timeout: 120_000,
+  skip: services ? false : NEEDS_SERVICES,
+}, () => {
+  const nodes: NodeProcess[] = []
+  const sockets: TestSocket[] = []
+  const cleanups: Array<() => Promise<void>> = []
+  after(async () => {
+    for (const s of sockets) s.ws.terminate()
+    await stopNodes(nodes)
+    for (const cleanup of cleanups.reverse()) await cleanup()
+  })
+
+  it('keeps sending through a Redis restart, and every client ends with every message once', {
+    skip: noRedisBinary,
+  }, async (t) => {
+    const redis = new RedisServer(await freePort())
+    await redis.start()
+    cleanups.push(() => redis.kill())
+    const { env, cleanup } = await isolatedEnv(services as NonNullable<typeof services>)
+    cleanups.push(cleanup)
+    const [a, b] = await startNodes({ ...env, REDIS_URL: redis.url }, 2)
+    if (!a || !b) throw new Error('two nodes expected')
+    nodes.push(a, b)
+    const ann = await HttpUser.signUp(a.url, 'ann')
+    const bob = await HttpUser.signUp(b.url, 'bob')
+    const clients = [
+      await openSocket(ann, 'general', { base: a.url }),
+      await openSocket(bob, 'general', { base: b.url }),
+      await openSocket(ann, 'general', { base: b.url }),
+      await openSocket(bob, 'general', { base: a.url }),
+    ]
+    sockets.push(...clients)
+    const [onA, onB] = clients as [TestSocket, TestSocket]
+    const sent: string[] = []
+    const total = 40
+    for (let i = 0; i < total; i++) {
+      const body = `through the outage ${i}`
+      sent.push(body)
+      if (i % 2 === 0) send(onA, ann, body)
+      else send(onB, bob, body)
+      if (i === 12) await redis.kill()
+      if (i === 26) await redis.start()
+      await new Promise((r) => setTimeout(r, 40))
+    }
+    for (const [i, c] of clients.entries()) await expectExactly(c, total, `client ${i}`, 30_000)
+    for (const c of clients)
+      assert.equal(
+        await Promise.race([c.closed.then(() => 'closed'), 'open']),
+        'open',
+        'no client reconnected',
+      )
+    const counts = clients.map((c) => tally(c, sent))
+    for (const c of counts) assert.deepEqual(c, { received: total, lost: 0, duplicated: 0 })
+    t.diagnostic(
+      `Redis killed after 13 sends, back after 27: sent ${total}; each of 4 clients (2 nodes) received ${total}, lost 0, duplicated 0, none reconnected`,
+    )
+  })
+
+  it('refuses sends clearly while Postgres is away, stores nothing half-way, and recovers by itself', async (t) => {
+    const db = new URL((services as NonNullable<typeof services>).databaseUrl as string)
+    const proxy = new TcpProxy(db.hostname, Number(db.port || 5432))
+    await proxy.start()
+    cleanups.push(() => proxy.stop())
+    const { env, cleanup } = await isolatedEnv(services as NonNullable<typeof services>)
+    cleanups.push(cleanup)
+    db.port = String(proxy.port)
+    const [node] = await startNodes({ ...env, DATABASE_URL: db.toString() }, 1)
+    if (!node) throw new Error('a node expected')
+    nodes.push(node)
+    const ann = await HttpUser.signUp(node.url, 'ann')
+    const socket = await openSocket(ann, 'general', { base: node.url })
+    sockets.push(socket)
+    assert.equal(await health(node.url), 200)
+
+    await proxy.cut()
+    await until('/healthz says 503', async () => (await health(node.url)) === 503)
+    const clientId = randomUUID()
+    socket.sendMessage({ body: 'sent during the outage', client_id: clientId, _csrf: ann.csrf })
+    await socket.waitFor((f) => f.some((x) => x.includes('cannot reach its database')), 'the composer error')
+    const reply = socket.frames.find((x) => x.includes('cannot reach its database')) ?? ''
+    assert.match(reply, />sent during the outage<\/textarea>/, 'the text is kept')
+    const posted = await ann.post('/rooms/general/messages', {
+      body: 'posted during the outage',
+      client_id: randomUUID(),
+    })
+    assert.equal(posted.status, 503)
+    assert.match(posted.html, />posted during the outage<\/textarea>/)
+    assert.match(posted.html, /Send again/)
+
+    await proxy.restore()
+    await until('/healthz says 200 again', async () => (await health(node.url)) === 200)
+    socket.sendMessage({ body: 'sent during the outage', client_id: clientId, _csrf: ann.csrf })
+    await socket.waitFor(() => pushedSeqs(socket).length === 1, 'the retried message')
+    socket.sendMessage({ body: 'sent during the outage', client_id: clientId, _csrf: ann.csrf })
+    const page = await ann.get('/rooms/general')
+    assert.equal(
+      page.html.split('sent during the outage').length - 1,
+      1,
+      'stored once, even when retried twice',
+    )
+    assert.deepEqual(pushedSeqs(socket), [1])
+    t.diagnostic(
+      'Postgres cut: /healthz 503, 1 socket send and 1 form post refused with the text kept, 0 stored; after restore the retry stored once (seq 1)',
+    )
+  })
+})
