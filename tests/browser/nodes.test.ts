@@ -65,11 +65,7 @@ describe('two people on two nodes', { timeout: 120_000, skip: services ? false :
     await waitForBody(ann, 'and live again')
     const seqs = await seqsOf(ann)
     assert.deepEqual(seqs, [1, 2, 3, 4, 5], 'every message once, in order')
-    assert.equal(
-      await ann.evaluate(() => '__samePage' in window),
-      true,
-      'caught up without a reload',
-    )
+    assert.equal(await ann.evaluate(() => '__samePage' in window), true, 'caught up without a reload')
     await proxy.stop()
     t.diagnostic(
       'ann on node a offline while bob (node b) sent 3: after reconnecting she has seqs 1..5, once each',

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
+import { Redis } from 'ioredis'
 import { isolatedEnv } from '../support/app.ts'
 import { NEEDS_SERVICES, servicesBackend } from '../support/backends.ts'
 import { expectExactly, HttpUser, send, startNodes, stopNodes, tally } from '../support/cluster.ts'
@@ -62,6 +63,29 @@ describe('several nodes on one Postgres and one Redis', {
     t.diagnostic(
       `3 nodes, 2 rooms, ${clients.length} clients: sent ${2 * total}; each client received ${total} of its room's ${total}; lost 0, duplicated 0, leaked 0`,
     )
+  })
+
+  it('subscribes a node to a room only while one of its sockets is in it', async () => {
+    const env = await freshEnv()
+    const [node] = await startNodes(env, 1)
+    if (!node) throw new Error('a node expected')
+    nodes.push(node)
+    const redis = new Redis(env.REDIS_URL as string)
+    const channels = () => redis.pubsub('CHANNELS', `${env.BUS_PREFIX}*`)
+    try {
+      const user = await HttpUser.signUp(node.url, 'watcher')
+      assert.deepEqual(await channels(), [])
+      const socket = await openSocket(user, 'general', { base: node.url })
+      await socket.waitFor(() => true, 'open')
+      assert.deepEqual(await channels(), [`${env.BUS_PREFIX}room:1`])
+      await socket.close()
+      const deadline = Date.now() + 5000
+      while ((await channels()).length > 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50))
+      assert.deepEqual(await channels(), [])
+    } finally {
+      redis.disconnect()
+    }
   })
 
   it('lets the clients of a killed node (SIGKILL) reconnect to another and catch up with no gap', async (t) => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { sql } from 'kysely'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
 import { articleIds, clientIdOf, HttpUser, seqs } from '../support/http.ts'
@@ -136,6 +137,32 @@ for (const backend of backends()) {
       await b.waitFor(withText('after replay'), 'live after replay')
       const all = b.frames.filter(isMessage).flatMap(seqs)
       assert.deepEqual(all, [last - 1, last, last + 1])
+    })
+
+    it('re-renders the log instead of replaying more than 500 missed messages', async () => {
+      await ann.post('/rooms', { name: 'Bulk' })
+      await sql`
+        INSERT INTO messages (room_id, seq, author_id, body, client_id)
+        SELECT r.id, g, u.id, 'bulk ' || g, 'bulk-client-' || g
+        FROM rooms r, users u, generate_series(1, 600) g WHERE r.slug = 'bulk' AND u.username = 'ann'`.execute(
+        app.store.db,
+      )
+      await sql`UPDATE rooms SET last_seq = 600 WHERE slug = 'bulk'`.execute(app.store.db)
+      const far = await socket(ben, 'bulk', 50)
+      await far.waitFor((f) => f.length > 0, 'the catch-up frame')
+      const reload = far.frames[0] ?? ''
+      assert.match(reload, /^<hx-partial hx-target="#messages" hx-swap="innerHTML">/)
+      assert.deepEqual(
+        seqs(reload),
+        Array.from({ length: 50 }, (_, i) => 551 + i),
+      )
+      assert.match(reload, /Older messages/)
+      const near = await socket(ben, 'bulk', 590)
+      await near.waitFor((f) => f.length > 0, 'the replay frame')
+      assert.deepEqual(
+        seqs(near.frames[0] ?? ''),
+        Array.from({ length: 10 }, (_, i) => 591 + i),
+      )
     })
 
     it('keeps order and loses nothing when many send at once', async () => {
