@@ -41,8 +41,12 @@ function openPostgres(url: string, schema: string | undefined, log: Logger): Sto
     idleTimeoutMillis: 10_000,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   })
-  // An idle client dropped by the server emits here; without a listener the process would crash.
+  // A client whose connection dies emits 'error': when idle through the pool, when checked out on the client
+  // itself (its query fails anyway). Without a listener either one would crash the process.
   pool.on('error', (err) => log.warn({ err: err.message }, 'postgres idle client error'))
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log.warn({ err: err.message }, 'postgres connection lost'))
+  })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return {
     db,

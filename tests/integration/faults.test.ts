@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, describe, it } from 'node:test'
-import { isolatedEnv } from '../support/app.ts'
+import { sql } from 'kysely'
+import { isolatedEnv, startTestApp } from '../support/app.ts'
 import { NEEDS_SERVICES, servicesBackend } from '../support/backends.ts'
 import { expectExactly, HttpUser, send, startNodes, stopNodes, tally } from '../support/cluster.ts'
 import type { NodeProcess } from '../support/process.ts'
@@ -79,6 +80,36 @@ describe('surviving Redis and Postgres outages', {
     t.diagnostic(
       `Redis killed after 13 sends, back after 27: sent ${total}; each of 4 clients (2 nodes) received ${total}, lost 0, duplicated 0, none reconnected`,
     )
+  })
+
+  it('survives a database connection that dies while checked out from the pool', async () => {
+    const app = await startTestApp(services as NonNullable<typeof services>)
+    try {
+      const outcome = await app.store.db.connection().execute(async (conn) => {
+        const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(conn)
+        await sql`SELECT pg_terminate_backend(${rows[0]?.pid})`.execute(app.store.db)
+        // The dead connection's 'error' event reaches the client while it is still checked out, here.
+        await until('the server has closed it', async () => {
+          const r = await sql`SELECT 1 FROM pg_stat_activity WHERE pid = ${rows[0]?.pid}`.execute(
+            app.store.db,
+          )
+          return r.rows.length === 0
+        })
+        await new Promise((r) => setTimeout(r, 200))
+        return sql`SELECT 1`.execute(conn).then(
+          () => 'query ok',
+          () => 'query failed',
+        )
+      })
+      assert.equal(
+        outcome,
+        'query failed',
+        'the dead connection fails its query instead of crashing the process',
+      )
+      assert.equal(await health(app.url), 200, 'and the pool carries on with fresh connections')
+    } finally {
+      await app.close()
+    }
   })
 
   it('refuses sends clearly while Postgres is away, stores nothing half-way, and recovers by itself', async (t) => {
