@@ -30,7 +30,18 @@
     const room = document.getElementById('room')
     if (room) room.dataset.ws = state
   }
-  document.addEventListener('htmx:ws:close', () => setState('closed'))
+  const ENDED = {
+    4401: 'You signed out. Sign in again to keep chatting.',
+    4403: 'You no longer have access to this room.',
+    default: 'This page is no longer live. Reload it to continue.',
+  }
+  // 4xxx: the server says this page may not be here any more (signed out, removed); htmx will not reconnect.
+  document.addEventListener('htmx:ws:close', (e) => {
+    const code = e.detail?.code ?? 0
+    setState(code >= 4000 && code < 5000 ? 'ended' : 'closed')
+    const notice = document.getElementById('notice')
+    if (code >= 4000 && code < 5000 && notice) notice.textContent = ENDED[code] ?? ENDED.default
+  })
 
   document.addEventListener('htmx:ws:after:connection', (e) => {
     setState('open')

@@ -16,6 +16,20 @@ export interface Config {
   trustProxy: boolean
   sessionDays: number
   logLevel: string
+  limits: {
+    /** Messages a person may send at once, and per 10 s on average. */
+    messageBurst: number
+    messagesPer10s: number
+    /** Sign-in attempts per account and per IP address in 15 minutes. */
+    loginsPer15m: number
+    /** Open sockets from one IP address. */
+    socketsPerIp: number
+  }
+  ws: {
+    heartbeatMs: number
+    /** A socket whose unsent data passes this is cut (it reconnects and catches up). */
+    maxBufferedBytes: number
+  }
 }
 
 export class ConfigError extends Error {}
@@ -85,5 +99,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: bool(env, 'TRUST_PROXY', false),
     sessionDays: int(env, 'SESSION_DAYS', 30, 1, 3650),
     logLevel: env.LOG_LEVEL || 'info',
+    limits: {
+      messageBurst: int(env, 'MESSAGE_BURST', 5, 1, 10_000),
+      messagesPer10s: int(env, 'MESSAGES_PER_10S', 10, 1, 100_000),
+      loginsPer15m: int(env, 'LOGINS_PER_15M', 10, 1, 100_000),
+      socketsPerIp: int(env, 'SOCKETS_PER_IP', 50, 1, 1_000_000),
+    },
+    ws: {
+      heartbeatMs: int(env, 'WS_HEARTBEAT_SECONDS', 30, 1, 3600) * 1000,
+      maxBufferedBytes: int(env, 'WS_MAX_BUFFERED_KB', 1024, 16, 1_048_576) * 1024,
+    },
   }
 }

@@ -6,6 +6,9 @@ import type { Bus } from './bus/bus.ts'
 import { memoryBus } from './bus/memory.ts'
 import { redisBus } from './bus/redis.ts'
 import type { Config } from './config.ts'
+import { memoryLimiter } from './limits/memory.ts'
+import { redisLimiter } from './limits/redis.ts'
+import { rulesFrom } from './limits/rules.ts'
 import type { Logger } from './log.ts'
 import { createRealtime } from './realtime/index.ts'
 import type { Store } from './store/db.ts'
@@ -30,9 +33,22 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
   const secret =
     config.secret ?? (await settingOrInsert(store.db, 'secret', randomBytes(32).toString('base64url')))
   const bus = config.redisUrl ? await redisBus(config.redisUrl, log) : memoryBus()
-  const realtime = createRealtime({ config, log, db: store.db, bus, secret })
+  const limiter = config.redisUrl
+    ? await redisLimiter(config.redisUrl, config.busPrefix, log)
+    : memoryLimiter()
+  const rules = rulesFrom(config)
+  const realtime = createRealtime({ config, log, db: store.db, bus, secret, limiter, rules })
   const health = async () => ({ db: await store.ping(), bus: bus.healthy() })
-  const app = createApp({ config, log, db: store.db, announce: realtime.announce, secret, health })
+  const app = createApp({
+    config,
+    log,
+    db: store.db,
+    announce: realtime.announce,
+    limiter,
+    rules,
+    secret,
+    health,
+  })
   const server = createServer(app.callback())
   realtime.attach(server)
   await new Promise<void>((resolve, reject) => {
@@ -63,6 +79,7 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
       server.closeAllConnections()
       await closed
       await bus.close()
+      await limiter.close?.()
       await store.close()
       log.info('parley stopped')
     })()

@@ -17,3 +17,8 @@ export interface Bus {
 export function roomTopic(prefix: string, roomId: number): string {
   return `${prefix}room:${roomId}`
 }
+
+/** Node-to-node notices that are not about one room (a session ended). */
+export function controlTopic(prefix: string): string {
+  return `${prefix}control`
+}

@@ -6,10 +6,17 @@ import type { Database } from '../store/schema.ts'
 import { deleteSession, findSessionUser, insertSession } from '../store/sessions.repo.ts'
 import { findUserByUsername, insertUser } from '../store/users.repo.ts'
 import { Invalid } from './errors.ts'
-import type { User } from './types.ts'
+import { type RateLimiter, type Rules, takeOrThrow } from './limits.ts'
+import type { Announcer, User } from './types.ts'
 import * as valid from './validate.ts'
 
 type Db = Kysely<Database>
+
+export interface SignInDeps {
+  db: Db
+  limiter: RateLimiter
+  rules: Rules
+}
 
 export interface Credentials {
   username: unknown
@@ -28,10 +35,17 @@ export async function signUp(db: Db, input: Credentials): Promise<User> {
   }
 }
 
-/** Checks a username and password; the same error for an unknown user and a wrong password. */
-export async function signIn(db: Db, input: Credentials): Promise<User> {
+/**
+ * Checks a username and password; the same error for an unknown user and a wrong password. Attempts are
+ * limited per account and per address, before any hashing, so guessing is slow and cheap to refuse.
+ */
+export async function signIn(deps: SignInDeps, input: Credentials & { ip: string }): Promise<User> {
+  const { db, limiter, rules } = deps
   const name = typeof input.username === 'string' ? input.username.trim() : ''
   const password = typeof input.password === 'string' ? input.password : ''
+  const later = (s: number) => `Too many sign-in attempts. Try again in ${Math.ceil(s / 60)} min.`
+  await takeOrThrow(limiter, `login:ip:${input.ip}`, rules.login, later)
+  if (name) await takeOrThrow(limiter, `login:user:${name.toLowerCase()}`, rules.login, later)
   const user = name ? await findUserByUsername(db, name) : undefined
   const ok = await verifyPassword(user?.password_hash, password)
   if (!user || !ok) throw new Invalid({ form: 'Wrong username or password.' })
@@ -54,6 +68,9 @@ export function sessionUser(db: Db, token: string): Promise<User | undefined> {
   return findSessionUser(db, hashToken(token))
 }
 
-export function endSession(db: Db, token: string): Promise<void> {
-  return deleteSession(db, hashToken(token))
+/** Signs out: the session is deleted, and its open sockets everywhere are closed at once. */
+export async function endSession(deps: { db: Db; announce: Announcer }, token: string): Promise<void> {
+  const hash = hashToken(token)
+  await deleteSession(deps.db, hash)
+  deps.announce.sessionEnded(hash)
 }

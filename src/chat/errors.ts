@@ -2,7 +2,13 @@
 export type FieldErrors = Record<string, string>
 
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'not-found' | 'forbidden' | 'invalid' | 'conflict' | 'unauthenticated'
+  abstract readonly kind:
+    | 'not-found'
+    | 'forbidden'
+    | 'invalid'
+    | 'conflict'
+    | 'unauthenticated'
+    | 'rate-limited'
 }
 
 export class NotFound extends DomainError {
@@ -28,6 +34,17 @@ export class Unauthenticated extends DomainError {
 
 export class Conflict extends DomainError {
   readonly kind = 'conflict'
+}
+
+/** Too many requests: the message says when to try again. */
+export class RateLimited extends DomainError {
+  readonly kind = 'rate-limited'
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message)
+  }
 }
 
 /** Bad input: a message per field, shown next to that field with the input kept. */
@@ -64,4 +81,11 @@ export function isStoreUnavailable(err: unknown): boolean {
     (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) ||
     (typeof message === 'string' && UNAVAILABLE_TEXT.test(message))
   )
+}
+
+/** The text to show next to the composer for an error the sender can act on (bad input, too fast), else undefined. */
+export function composerError(err: unknown): string | undefined {
+  if (err instanceof Invalid) return Object.values(err.fields).join(' ')
+  if (err instanceof RateLimited) return err.message
+  return undefined
 }

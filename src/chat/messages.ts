@@ -3,6 +3,7 @@ import { insertMessage, pageMessages } from '../store/messages.repo.ts'
 import { findRoomById } from '../store/rooms.repo.ts'
 import type { Database } from '../store/schema.ts'
 import { Invalid, NotFound } from './errors.ts'
+import { type RateLimiter, type Rules, takeOrThrow } from './limits.ts'
 import type { Announcer, Message, MessagePage, Room, User } from './types.ts'
 import * as valid from './validate.ts'
 
@@ -11,6 +12,8 @@ export const PAGE_SIZE = 50
 export interface ChatDeps {
   db: Kysely<Database>
   announce: Announcer
+  limiter: RateLimiter
+  rules: Rules
 }
 
 export interface PostInput {
@@ -30,6 +33,12 @@ export async function postMessage(
 ): Promise<Message> {
   const clientId = valid.clientId(input.clientId)
   const body = valid.body(input.body)
+  await takeOrThrow(
+    deps.limiter,
+    `msg:${viewer.id}`,
+    deps.rules.message,
+    (s) => `Slow down: you can send again in ${s} s.`,
+  )
   const stored = await insertMessage(deps.db, { roomId: room.id, authorId: viewer.id, body, clientId })
   if (!stored) throw new NotFound('That room')
   // A client id is one composer's key: someone else's is never answered with their message.

@@ -13,4 +13,6 @@ export interface MessagePage {
 /** The use cases' outbound port: told after a commit, never inside a transaction. */
 export interface Announcer {
   messageCreated(room: Room, message: Message): void
+  /** A session was ended (signed out): its open sockets on every node are closed. */
+  sessionEnded(sessionHash: string): void
 }

@@ -1,7 +1,7 @@
 import { Router } from '@koa/router'
 import { cookieNames } from '../auth/cookie-names.ts'
 import { type Credentials, endSession, signIn, signUp, startSession } from '../chat/accounts.ts'
-import { Invalid } from '../chat/errors.ts'
+import { Invalid, RateLimited } from '../chat/errors.ts'
 import type { User } from '../chat/types.ts'
 import { renderAuthPage } from '../render/pages.ts'
 import { countUsers } from '../store/users.repo.ts'
@@ -23,19 +23,13 @@ export function authRoutes(deps: AppDeps): Router<AppState> {
     ctx.redirect(safeNext(field(ctx, 'next')))
   }
 
-  async function form(ctx: Ctx, kind: 'login' | 'signup', status = 200, err?: Invalid): Promise<void> {
-    if (ctx.state.user && !err) return ctx.redirect(safeNext(ctx.query.next))
+  async function form(ctx: Ctx, kind: 'login' | 'signup', status = 200, errors?: Record<string, string>) {
+    if (ctx.state.user && !errors) return ctx.redirect(safeNext(ctx.query.next))
     const firstRun = kind === 'signup' && (await countUsers(deps.db)) === 0
-    const next = safeNext(err ? field(ctx, 'next') : ctx.query.next)
+    const next = safeNext(errors ? field(ctx, 'next') : ctx.query.next)
     const values = { username: field(ctx, 'username') }
     ctx.status = status
-    ctx.body = renderAuthPage(kind, {
-      viewer: viewer(ctx),
-      next,
-      firstRun,
-      values,
-      errors: err?.fields ?? {},
-    })
+    ctx.body = renderAuthPage(kind, { viewer: viewer(ctx), next, firstRun, values, errors: errors ?? {} })
   }
 
   router.get('/signup', (ctx) => form(ctx, 'signup'))
@@ -43,23 +37,29 @@ export function authRoutes(deps: AppDeps): Router<AppState> {
 
   // Sign-up and sign-in differ only in the use case: both sign the user in, or show the form with its errors.
   const submit =
-    (kind: 'login' | 'signup', use: (db: AppDeps['db'], input: Credentials) => Promise<User>) =>
-    async (ctx: Ctx) => {
+    (kind: 'login' | 'signup', use: (ctx: Ctx, input: Credentials) => Promise<User>) => async (ctx: Ctx) => {
       try {
         await signInAs(
           ctx,
-          await use(deps.db, { username: field(ctx, 'username'), password: field(ctx, 'password') }),
+          await use(ctx, { username: field(ctx, 'username'), password: field(ctx, 'password') }),
         )
       } catch (err) {
-        if (!(err instanceof Invalid)) throw err
-        await form(ctx, kind, 422, err)
+        if (err instanceof Invalid) return form(ctx, kind, 422, err.fields)
+        if (err instanceof RateLimited) return form(ctx, kind, 429, { form: err.message })
+        throw err
       }
     }
-  router.post('/signup', submit('signup', signUp))
-  router.post('/login', submit('login', signIn))
+  router.post(
+    '/signup',
+    submit('signup', (_ctx, input) => signUp(deps.db, input)),
+  )
+  router.post(
+    '/login',
+    submit('login', (ctx, input) => signIn(deps, { ...input, ip: ctx.ip })),
+  )
 
   router.post('/logout', async (ctx) => {
-    if (ctx.state.sessionToken) await endSession(deps.db, ctx.state.sessionToken)
+    if (ctx.state.sessionToken) await endSession(deps, ctx.state.sessionToken)
     setCookie(ctx, deps.config, names.session, null)
     ctx.status = 303
     ctx.redirect('/login')

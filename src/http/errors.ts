@@ -12,6 +12,7 @@ const STATUS: Record<DomainError['kind'], number> = {
   invalid: 422,
   conflict: 409,
   unauthenticated: 401,
+  'rate-limited': 429,
 }
 
 export function statusOf(err: unknown): number {

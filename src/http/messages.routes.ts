@@ -1,12 +1,12 @@
 import { Router } from '@koa/router'
-import { Invalid } from '../chat/errors.ts'
+import { composerError } from '../chat/errors.ts'
 import { history, postMessage } from '../chat/messages.ts'
 import { roomBySlug } from '../chat/rooms.ts'
 import { isClientId } from '../chat/validate.ts'
 import { ids } from '../render/dom-ids.ts'
 import { renderHistoryFragment } from '../render/pages.ts'
 import { pageView } from '../render/view-models.ts'
-import { isFragmentRequest } from './errors.ts'
+import { isFragmentRequest, statusOf } from './errors.ts'
 import { showRoom } from './rooms.routes.ts'
 import { requireUser } from './session.ts'
 import { type AppDeps, type AppState, field } from './state.ts'
@@ -20,13 +20,13 @@ export function messageRoutes(deps: AppDeps): Router<AppState> {
     const room = await roomBySlug(deps.db, ctx.params.slug ?? '')
     const input = { body: field(ctx, 'body'), clientId: field(ctx, 'client_id') }
     try {
-      const message = await postMessage({ db: deps.db, announce: deps.announce }, user, room, input)
+      const message = await postMessage(deps, user, room, input)
       ctx.status = 303
       ctx.redirect(`/rooms/${room.slug}#${ids.message(message.id)}`)
     } catch (err) {
-      if (!(err instanceof Invalid)) throw err
-      ctx.status = 422
-      const error = Object.values(err.fields).join(' ')
+      const error = composerError(err)
+      if (error === undefined) throw err
+      ctx.status = statusOf(err)
       // The same client id again: if the first try did get stored after all, a resend is still stored once.
       const keep = isClientId(input.clientId) ? { clientId: input.clientId } : {}
       await showRoom(deps, ctx, room, { body: input.body, error, ...keep })

@@ -1,5 +1,6 @@
 import type Koa from 'koa'
 import type { Kysely } from 'kysely'
+import type { RateLimiter, Rules } from '../chat/limits.ts'
 import type { Announcer, User } from '../chat/types.ts'
 import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
@@ -27,6 +28,8 @@ export interface AppDeps {
   log: Logger
   db: Kysely<Database>
   announce: Announcer
+  limiter: RateLimiter
+  rules: Rules
   secret: string
   health(): Promise<Health>
 }

@@ -1,4 +1,4 @@
-import { type Bus, roomTopic } from '../bus/bus.ts'
+import { type Bus, controlTopic, roomTopic } from '../bus/bus.ts'
 import type { Announcer } from '../chat/types.ts'
 import type { Logger } from '../log.ts'
 import { renderMessageFrame } from '../render/frames.ts'
@@ -12,6 +12,15 @@ import type { Hub } from './hub.ts'
  */
 export function busAnnouncer(bus: Bus, hub: Hub, prefix: string, log: Logger): Announcer {
   return {
+    sessionEnded(sessionHash) {
+      hub.closeSession(sessionHash)
+      bus.publish(controlTopic(prefix), `session-ended ${sessionHash}`).catch((err: Error) => {
+        log.warn(
+          { err: err.message },
+          'could not tell other nodes a session ended; its sockets fail at their next upgrade',
+        )
+      })
+    },
     messageCreated(room, message) {
       const frame = { seq: message.seq, html: renderMessageFrame(message) }
       hub.deliverLocal(room.id, frame)

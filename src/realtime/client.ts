@@ -1,9 +1,6 @@
 import { WebSocket } from 'ws'
 import type { Room, User } from '../chat/types.ts'
 
-/** A socket's send buffer above this means a reader who is not keeping up: cut it, catch-up repairs it. */
-export const MAX_BUFFERED = 1 << 20
-
 export interface OutFrame {
   seq: number
   data: Buffer
@@ -19,18 +16,31 @@ export class Client {
   /** Frames from one socket are handled one after another, so its sends keep their order. */
   queue: Promise<void> = Promise.resolve()
 
+  readonly user: User
+  readonly room: Room
+  readonly csrf: string
+  /** The hash of the session that opened it: signing out closes every socket of that session. */
+  readonly sessionHash: string
+  readonly ip: string
+  /** Unsent bytes above this mean a reader who is not keeping up: cut it, its catch-up repairs it. */
+  private readonly maxBuffered: number
+
   constructor(
     readonly ws: WebSocket,
-    readonly user: User,
-    readonly room: Room,
-    readonly csrf: string,
-    readonly sessionToken: string,
-  ) {}
+    who: { user: User; room: Room; csrf: string; sessionHash: string; ip: string; maxBuffered: number },
+  ) {
+    this.user = who.user
+    this.room = who.room
+    this.csrf = who.csrf
+    this.sessionHash = who.sessionHash
+    this.ip = who.ip
+    this.maxBuffered = who.maxBuffered
+  }
 
   send(data: Buffer | string): void {
     const ws = this.ws
     if (ws.readyState !== WebSocket.OPEN) return
-    if (ws.bufferedAmount > MAX_BUFFERED) {
+    if (ws.bufferedAmount + data.length > this.maxBuffered) {
       ws.terminate()
       return
     }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Bus } from '../bus/bus.ts'
+import type { RateLimiter, Rules } from '../chat/limits.ts'
 import type { Announcer } from '../chat/types.ts'
 import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
@@ -11,5 +12,7 @@ export interface RealtimeDeps {
   db: Kysely<Database>
   bus: Bus
   announce: Announcer
+  limiter: RateLimiter
+  rules: Rules
   secret: string
 }

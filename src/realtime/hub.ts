@@ -11,6 +11,7 @@ import { type LoadFrames, RoomChannel } from './room-channel.ts'
 export class Hub {
   private readonly rooms = new Map<number, RoomChannel>()
   readonly clients = new Set<Client>()
+  private readonly perIp = new Map<string, number>()
 
   constructor(
     private readonly bus: Bus,
@@ -22,6 +23,7 @@ export class Hub {
   /** Adds the socket at once (so a close can always remove it); resolves once the room's topic is subscribed. */
   join(client: Client): Promise<void> {
     this.clients.add(client)
+    this.perIp.set(client.ip, this.socketsFrom(client.ip) + 1)
     const roomId = client.room.id
     let channel = this.rooms.get(roomId)
     if (!channel) {
@@ -39,7 +41,10 @@ export class Hub {
   }
 
   leave(client: Client): void {
-    this.clients.delete(client)
+    if (!this.clients.delete(client)) return
+    const left = this.socketsFrom(client.ip) - 1
+    if (left > 0) this.perIp.set(client.ip, left)
+    else this.perIp.delete(client.ip)
     const roomId = client.room.id
     const channel = this.rooms.get(roomId)
     if (!channel) return
@@ -63,6 +68,17 @@ export class Hub {
       channel
         .resync()
         .catch((err) => this.log.warn({ room: channel.roomId, err: (err as Error).message }, 'resync failed'))
+    }
+  }
+
+  socketsFrom(ip: string): number {
+    return this.perIp.get(ip) ?? 0
+  }
+
+  /** Closes the sockets of an ended session (signed out) with a code htmx does not reconnect after. */
+  closeSession(sessionHash: string): void {
+    for (const client of this.clients) {
+      if (client.sessionHash === sessionHash) client.ws.close(4401, 'You signed out.')
     }
   }
 

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http'
 import { WebSocketServer } from 'ws'
 import { cookieNames } from '../auth/cookie-names.ts'
+import { controlTopic } from '../bus/bus.ts'
 import { messagesBetween } from '../chat/messages.ts'
 import type { Announcer } from '../chat/types.ts'
 import { renderMessageFrame } from '../render/frames.ts'
@@ -11,7 +12,6 @@ import type { LoadFrames } from './room-channel.ts'
 import { attachSocket } from './socket.ts'
 import { upgrade } from './upgrade.ts'
 
-const HEARTBEAT_MS = 30_000
 /** How often each room with local sockets checks the database for anything its node missed. */
 const RESYNC_MS = 30_000
 // 64 KiB: room for a 4,000-character message of 4-byte characters, JSON-escaped, with its fields;
@@ -39,8 +39,18 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
   const hub = new Hub(base.bus, base.config.busPrefix, load, base.log)
   const announce = busAnnouncer(base.bus, hub, base.config.busPrefix, base.log)
   const deps: RealtimeDeps = { ...base, announce }
-  const sessionCookie = cookieNames(deps.config).session
+  const gate = {
+    wss,
+    sessionCookie: cookieNames(deps.config).session,
+    socketsFrom: (ip: string) => hub.socketsFrom(ip),
+  }
   base.bus.onReconnect(() => hub.resyncAll())
+  base.bus
+    .subscribe(controlTopic(base.config.busPrefix), (payload) => {
+      const [kind, arg] = payload.split(' ')
+      if (kind === 'session-ended' && arg) hub.closeSession(arg)
+    })
+    .catch((err) => base.log.error({ err }, 'control topic subscribe failed'))
 
   // Browsers answer pings by themselves; a socket that missed one since the last round is gone.
   const heartbeat = setInterval(() => {
@@ -49,7 +59,7 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
       client.alive = false
       client.ws.ping()
     }
-  }, HEARTBEAT_MS)
+  }, deps.config.ws.heartbeatMs)
   const resync = setInterval(() => hub.resyncAll(), RESYNC_MS)
   heartbeat.unref()
   resync.unref()
@@ -60,7 +70,7 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
     attach(server) {
       server.on('upgrade', (req, socket, head) => {
         socket.on('error', (err) => deps.log.debug({ err: err.message }, 'upgrade socket error'))
-        upgrade(deps, wss, sessionCookie, req, socket, head)
+        upgrade(deps, gate, req, socket, head)
           .then((client) => client && attachSocket(deps, hub, client))
           .catch((err) => deps.log.error({ err }, 'socket setup failed'))
       })

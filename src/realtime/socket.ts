@@ -1,6 +1,6 @@
 import type { RawData } from 'ws'
 import { newClientId, safeEqual } from '../auth/tokens.ts'
-import { Invalid, isStoreUnavailable } from '../chat/errors.ts'
+import { composerError, isStoreUnavailable } from '../chat/errors.ts'
 import { catchUp, postMessage } from '../chat/messages.ts'
 import { isClientId } from '../chat/validate.ts'
 import {
@@ -80,7 +80,8 @@ async function send(
     // Only the composer comes back here; the message itself arrives through the room like everyone's.
     client.send(composer(undefined, newClientId(), ''))
   } catch (err) {
-    if (err instanceof Invalid) return client.send(composer(Object.values(err.fields).join(' ')))
+    const error = composerError(err)
+    if (error !== undefined) return client.send(composer(error))
     deps.log.error({ err, user: client.user.id, room: client.room.id }, 'send failed')
     const why = isStoreUnavailable(err)
       ? 'Parley cannot reach its database right now'

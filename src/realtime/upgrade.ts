@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { WebSocketServer } from 'ws'
-import { csrfToken } from '../auth/tokens.ts'
+import { csrfToken, hashToken } from '../auth/tokens.ts'
 import { sessionUser } from '../chat/accounts.ts'
 import { DomainError } from '../chat/errors.ts'
 import { roomBySlug } from '../chat/rooms.ts'
@@ -15,6 +15,7 @@ const REASONS: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
 }
 
@@ -44,11 +45,24 @@ export function originAllowed(config: Config, req: IncomingMessage): boolean {
   }
 }
 
-/** Checks path, Origin, session and room before the handshake completes; only then is a Client made. */
+/** The client's address: the proxy's X-Forwarded-For when trusted, else the TCP peer. */
+export function clientIp(config: Config, req: IncomingMessage): string {
+  const forwarded = config.trustProxy ? req.headers['x-forwarded-for'] : undefined
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim()
+  return first || req.socket.remoteAddress || 'unknown'
+}
+
+export interface Gate {
+  wss: WebSocketServer
+  sessionCookie: string
+  /** Open sockets from an address, for the per-address cap. */
+  socketsFrom(ip: string): number
+}
+
+/** Checks path, Origin, address cap, session and room before the handshake completes; only then is a Client made. */
 export async function upgrade(
   deps: RealtimeDeps,
-  wss: WebSocketServer,
-  sessionCookie: string,
+  gate: Gate,
   req: IncomingMessage,
   socket: Duplex,
   head: Buffer,
@@ -56,14 +70,23 @@ export async function upgrade(
   const slug = PATH.exec(new URL(req.url ?? '/', 'http://x').pathname)?.[1]
   if (!slug) return void refuse(socket, 404)
   if (!originAllowed(deps.config, req)) return void refuse(socket, 403)
-  const token = cookie(req, sessionCookie)
+  const ip = clientIp(deps.config, req)
+  if (gate.socketsFrom(ip) >= deps.config.limits.socketsPerIp) return void refuse(socket, 429)
+  const token = cookie(req, gate.sessionCookie)
   try {
     const user = token ? await sessionUser(deps.db, token) : undefined
     if (!user || !token) return void refuse(socket, 401)
     const room = await roomBySlug(deps.db, slug)
-    const csrf = csrfToken(deps.secret, token)
+    const who = {
+      user,
+      room,
+      ip,
+      csrf: csrfToken(deps.secret, token),
+      sessionHash: hashToken(token),
+      maxBuffered: deps.config.ws.maxBufferedBytes,
+    }
     return await new Promise((resolve) => {
-      wss.handleUpgrade(req, socket, head, (ws) => resolve(new Client(ws, user, room, csrf, token)))
+      gate.wss.handleUpgrade(req, socket, head, (ws) => resolve(new Client(ws, who)))
     })
   } catch (err) {
     if (err instanceof DomainError && err.kind === 'not-found') return void refuse(socket, 404)

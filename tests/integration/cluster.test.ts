@@ -71,17 +71,20 @@ describe('several nodes on one Postgres and one Redis', {
     if (!node) throw new Error('a node expected')
     nodes.push(node)
     const redis = new Redis(env.REDIS_URL as string)
-    const channels = () => redis.pubsub('CHANNELS', `${env.BUS_PREFIX}*`)
+    const channels = () => redis.pubsub('CHANNELS', `${env.BUS_PREFIX}room:*`)
     try {
       const user = await HttpUser.signUp(node.url, 'watcher')
       assert.deepEqual(await channels(), [])
+      const settle = async (want: number) => {
+        const deadline = Date.now() + 5000
+        while ((await channels()).length !== want && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 50))
+      }
       const socket = await openSocket(user, 'general', { base: node.url })
-      await socket.waitFor(() => true, 'open')
+      await settle(1)
       assert.deepEqual(await channels(), [`${env.BUS_PREFIX}room:1`])
       await socket.close()
-      const deadline = Date.now() + 5000
-      while ((await channels()).length > 0 && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 50))
+      await settle(0)
       assert.deepEqual(await channels(), [])
     } finally {
       redis.disconnect()

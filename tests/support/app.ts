@@ -15,17 +15,17 @@ export interface TestApp extends Running {
 }
 
 /**
- * The real server on a free port: PGlite from a migrated template, or a fresh schema in Postgres and a
- * fresh bus prefix in Redis, so test files never see each other's rooms or frames.
- */
-/**
  * The environment for one isolated Parley: PGlite from a migrated template, or a fresh schema in Postgres and
  * a fresh bus prefix in Redis, so test files never see each other's rooms or frames.
  */
 export async function isolatedEnv(
   backend: Backend,
 ): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
+  // Tests send fast on purpose: the rate limits get their own tests, with their own (default) settings.
   const env: Record<string, string> = {
+    MESSAGE_BURST: '1000',
+    MESSAGES_PER_10S: '10000',
+    LOGINS_PER_15M: '10000',
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
