@@ -4,6 +4,12 @@ export type InFrame =
   | { type: 'resume'; lastSeq: number }
   | { type: 'invalid'; reason: string }
 
+// The composer's fields plus what htmx adds (`headers`); anything else is a client we did not write.
+const FIELDS = {
+  send: new Set(['body', 'client_id', '_csrf', 'headers']),
+  resume: new Set(['type', 'last_seq']),
+}
+
 export function parseFrame(data: string): InFrame {
   let value: unknown
   try {
@@ -15,14 +21,17 @@ export function parseFrame(data: string): InFrame {
     return { type: 'invalid', reason: 'not an object' }
   }
   const frame = value as Record<string, unknown>
-  if (frame.type === 'resume') {
+  const kind = frame.type === undefined ? 'send' : frame.type === 'resume' ? 'resume' : undefined
+  if (!kind) return { type: 'invalid', reason: 'unknown frame type' }
+  const extra = Object.keys(frame).find((k) => !FIELDS[kind].has(k))
+  if (extra !== undefined) return { type: 'invalid', reason: `unknown field "${extra.slice(0, 40)}"` }
+  if (kind === 'resume') {
     const last = frame.last_seq
     if (typeof last !== 'number' || !Number.isSafeInteger(last) || last < 0) {
       return { type: 'invalid', reason: 'last_seq must be a whole number' }
     }
     return { type: 'resume', lastSeq: last }
   }
-  if (frame.type !== undefined) return { type: 'invalid', reason: 'unknown frame type' }
   return {
     type: 'send',
     body: frame.body,

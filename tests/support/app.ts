@@ -75,3 +75,9 @@ async function dropSchema(url: string, schema: string): Promise<void> {
     await client.end()
   }
 }
+
+/** Another node, in this process, on the same database and bus as `app` (real services only). */
+export async function startSiblingNode(app: TestApp): Promise<Running> {
+  if (!app.backend.databaseUrl) throw new Error('a second node needs Postgres + Redis')
+  return startServer(readConfig(app.env), pino({ level: 'silent' }))
+}

@@ -48,6 +48,14 @@ describe('socket frames', () => {
     assert.deepEqual(f, { type: 'send', body: 'hi', clientId: 'abcdefgh', csrf: 't' })
   })
 
+  it('refuses fields neither the composer nor htmx sends', () => {
+    assert.deepEqual(parseFrame('{"body":"x","client_id":"abcdefgh","_csrf":"t","admin":true}'), {
+      type: 'invalid',
+      reason: 'unknown field "admin"',
+    })
+    assert.equal(parseFrame('{"type":"resume","last_seq":1,"room":2}').type, 'invalid')
+  })
+
   it('reads resume frames and refuses junk', () => {
     assert.deepEqual(parseFrame('{"type":"resume","last_seq":3}'), { type: 'resume', lastSeq: 3 })
     for (const junk of [
