@@ -22,6 +22,8 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
   let alice: Page
   let bob: Page
   const dialogs: string[] = []
+  // htmx 4 must run under the strict CSP (no inline script, no eval): any violation shows in the console.
+  const cspViolations: string[] = []
 
   before(async () => {
     app = await startTestApp(primaryBackend())
@@ -32,11 +34,22 @@ describe('chat in the browser', { timeout: 120_000 }, () => {
     alice = home
     bob = await openRoom(await userContext(browser, app.url, 'bob'), app.url, 'general')
     for (const page of [alice, bob]) {
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text())
+      })
       page.on('dialog', (d) => {
         dialogs.push(d.message())
         void d.dismiss()
       })
     }
+  })
+
+  it('runs under the Content-Security-Policy without a single violation', async () => {
+    await send(alice, 'checking the CSP')
+    await waitForBody(bob, 'checking the CSP')
+    await bob.reload()
+    await waitLive(bob)
+    assert.deepEqual(cspViolations, [])
   })
 
   after(async () => {
