@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import { Redis } from 'ioredis'
-import { isolatedEnv } from '../support/app.ts'
 import { NEEDS_SERVICES, servicesBackend } from '../support/backends.ts'
-import { expectExactly, HttpUser, send, startNodes, stopNodes, tally } from '../support/cluster.ts'
-import type { NodeProcess } from '../support/process.ts'
+import { clusterFixture, expectExactly, HttpUser, send, startNodes, tally } from '../support/cluster.ts'
 import { openSocket, pushedBodies, pushedSeqs, type TestSocket } from '../support/socket.ts'
 
 const services = servicesBackend()
@@ -13,20 +11,9 @@ describe('several nodes on one Postgres and one Redis', {
   timeout: 120_000,
   skip: services ? false : NEEDS_SERVICES,
 }, () => {
-  const nodes: NodeProcess[] = []
-  const sockets: TestSocket[] = []
-  const cleanups: Array<() => Promise<void>> = []
-  /** A database schema and bus prefix of its own for each test. */
-  const freshEnv = async () => {
-    const { env, cleanup } = await isolatedEnv(services as NonNullable<typeof services>)
-    cleanups.push(cleanup)
-    return env
-  }
-  after(async () => {
-    for (const s of sockets) s.ws.terminate()
-    await stopNodes(nodes)
-    for (const cleanup of cleanups) await cleanup()
-  })
+  const fx = clusterFixture(services as NonNullable<typeof services>)
+  const { nodes, sockets, freshEnv } = fx
+  after(() => fx.teardown())
 
   it('delivers every message of a room to every node, in seq order, and nothing of another room', async (t) => {
     nodes.push(...(await startNodes(await freshEnv(), 3)))

@@ -2,10 +2,9 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, describe, it } from 'node:test'
 import { sql } from 'kysely'
-import { isolatedEnv, startTestApp } from '../support/app.ts'
+import { startTestApp } from '../support/app.ts'
 import { NEEDS_SERVICES, servicesBackend } from '../support/backends.ts'
-import { expectExactly, HttpUser, send, startNodes, stopNodes, tally } from '../support/cluster.ts'
-import type { NodeProcess } from '../support/process.ts'
+import { clusterFixture, expectExactly, HttpUser, send, startNodes, tally } from '../support/cluster.ts'
 import { freePort, hasRedisServer, RedisServer } from '../support/redis-server.ts'
 import { openSocket, pushedSeqs, type TestSocket } from '../support/socket.ts'
 import { TcpProxy } from '../support/tcp-proxy.ts'
@@ -27,14 +26,9 @@ describe('surviving Redis and Postgres outages', {
   timeout: 120_000,
   skip: services ? false : NEEDS_SERVICES,
 }, () => {
-  const nodes: NodeProcess[] = []
-  const sockets: TestSocket[] = []
-  const cleanups: Array<() => Promise<void>> = []
-  after(async () => {
-    for (const s of sockets) s.ws.terminate()
-    await stopNodes(nodes)
-    for (const cleanup of cleanups.reverse()) await cleanup()
-  })
+  const fx = clusterFixture(services as NonNullable<typeof services>)
+  const { nodes, sockets, cleanups } = fx
+  after(() => fx.teardown())
 
   it('keeps sending through a Redis restart, and every client ends with every message once', {
     skip: noRedisBinary,
@@ -42,8 +36,7 @@ describe('surviving Redis and Postgres outages', {
     const redis = new RedisServer(await freePort())
     await redis.start()
     cleanups.push(() => redis.kill())
-    const { env, cleanup } = await isolatedEnv(services as NonNullable<typeof services>)
-    cleanups.push(cleanup)
+    const env = await fx.freshEnv()
     const [a, b] = await startNodes({ ...env, REDIS_URL: redis.url }, 2)
     if (!a || !b) throw new Error('two nodes expected')
     nodes.push(a, b)
@@ -117,8 +110,7 @@ describe('surviving Redis and Postgres outages', {
     const proxy = new TcpProxy(db.hostname, Number(db.port || 5432))
     await proxy.start()
     cleanups.push(() => proxy.stop())
-    const { env, cleanup } = await isolatedEnv(services as NonNullable<typeof services>)
-    cleanups.push(cleanup)
+    const env = await fx.freshEnv()
     db.port = String(proxy.port)
     const [node] = await startNodes({ ...env, DATABASE_URL: db.toString() }, 1)
     if (!node) throw new Error('a node expected')

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import { isolatedEnv } from './app.ts'
+import type { Backend } from './backends.ts'
 import { HttpUser } from './http.ts'
 import { type NodeProcess, spawnParley } from './process.ts'
 import { pushedBodies, pushedSeqs, type TestSocket } from './socket.ts'
@@ -52,3 +54,29 @@ export function tally(
 }
 
 export { HttpUser }
+
+/**
+ * What a multi-process test owns: its nodes, sockets and isolated environments, all torn down by `teardown`
+ * (sockets first, then processes, then the schemas and anything else registered, newest first).
+ */
+export function clusterFixture(backend: Backend) {
+  const nodes: NodeProcess[] = []
+  const sockets: TestSocket[] = []
+  const cleanups: Array<() => Promise<void>> = []
+  return {
+    nodes,
+    sockets,
+    cleanups,
+    /** A database schema and bus prefix of its own. */
+    async freshEnv(): Promise<Record<string, string>> {
+      const { env, cleanup } = await isolatedEnv(backend)
+      cleanups.push(cleanup)
+      return env
+    },
+    async teardown(): Promise<void> {
+      for (const s of sockets) s.ws.terminate()
+      await stopNodes(nodes)
+      for (const cleanup of cleanups.reverse()) await cleanup()
+    },
+  }
+}
