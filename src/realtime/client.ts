@@ -15,6 +15,8 @@ export class Client {
   alive = true
   /** Frames from one socket are handled one after another, so its sends keep their order. */
   queue: Promise<void> = Promise.resolve()
+  /** Frames received and not yet handled. */
+  pending = 0
 
   readonly user: User
   readonly room: Room

@@ -17,6 +17,8 @@ import type { Hub } from './hub.ts'
 
 /** A socket that never says where it is (no resume frame) goes live after this long. */
 const RESUME_WAIT_MS = 2000
+/** Frames one socket may have waiting to be handled. */
+const MAX_PENDING_FRAMES = 50
 
 /** Wires one accepted socket: frames in (one at a time, in order), catch-up, and clean-up on close. */
 export function attachSocket(deps: RealtimeDeps, hub: Hub, client: Client): void {
@@ -27,9 +29,18 @@ export function attachSocket(deps: RealtimeDeps, hub: Hub, client: Client): void
     ws.close(1011, 'try again')
   })
   ws.on('message', (data, isBinary) => {
+    // A client may not pile up work faster than it is done: that is a flood, not a person typing.
+    if (++client.pending > MAX_PENDING_FRAMES) return ws.close(1008, 'too many frames')
     client.queue = client.queue
       .then(() => onFrame(deps, client, data, isBinary))
-      .catch((err) => deps.log.error({ err, user: client.user.id }, 'socket frame failed'))
+      .catch((err) => {
+        // Unexpected (the database went away during a catch-up, say): 1011 makes htmx reconnect and resume.
+        deps.log.error({ err, user: client.user.id }, 'socket frame failed')
+        ws.close(1011, 'try again')
+      })
+      .finally(() => {
+        client.pending--
+      })
   })
   ws.on('pong', () => {
     client.alive = true

@@ -84,6 +84,13 @@ for (const backend of backends()) {
       fast.ws.terminate()
     })
 
+    it('closes a socket that floods frames faster than they are handled (1008)', async () => {
+      const flood = await openSocket(eve, 'general')
+      for (let i = 0; i < 200; i++) flood.ws.send('{"type":"boom"}')
+      assert.equal((await flood.closed).code, 1008)
+      assert.equal((await fetch(`${app.url}/healthz`)).status, 200)
+    })
+
     it('closes every socket of a session when it signs out (4401), and only those', async () => {
       const fay = await HttpUser.signUp(app.url, 'fay')
       const mine = [await openSocket(fay, 'general'), await openSocket(fay, 'general')]
