@@ -75,7 +75,13 @@ export function slugify(name: string): string {
 /** A history cursor from the query string: a positive seq, or undefined when absent. */
 export function cursor(raw: unknown): number | undefined {
   if (raw === undefined || raw === '') return undefined
-  const n = Number(raw)
+  // Only a string of digits or a number: a repeated parameter (an array) or anything else is refused.
+  const n =
+    typeof raw === 'string' && /^\d{1,15}$/.test(raw)
+      ? Number(raw)
+      : typeof raw === 'number'
+        ? raw
+        : Number.NaN
   if (!Number.isSafeInteger(n) || n < 0) throw new Invalid({ cursor: 'Use a message number.' })
   return n
 }
