@@ -45,7 +45,8 @@ export function attachSocket(deps: RealtimeDeps, hub: Hub, client: Client): void
   ws.on('pong', () => {
     client.alive = true
   })
-  ws.on('error', (err) => deps.log.warn({ err: err.message, user: client.user.id }, 'socket error'))
+  // A client's protocol errors (oversize, bad UTF-8) are its problem, not the server's: debug, not warn.
+  ws.on('error', (err) => deps.log.debug({ err: err.message, user: client.user.id }, 'socket error'))
   ws.on('close', () => hub.leave(client))
   setTimeout(() => client.held && client.goLive(0), RESUME_WAIT_MS).unref()
 }
