@@ -17,6 +17,8 @@ import type { Hub } from './hub.ts'
 
 /** A socket that never says where it is (no resume frame) goes live after this long. */
 const RESUME_WAIT_MS = 2000
+/** How long a new socket's frames wait for its room's bus subscription. */
+const SUBSCRIBE_WAIT_MS = 2000
 /** Frames one socket may have waiting to be handled. */
 const MAX_PENDING_FRAMES = 50
 
@@ -24,10 +26,18 @@ const MAX_PENDING_FRAMES = 50
 export function attachSocket(deps: RealtimeDeps, hub: Hub, client: Client): void {
   const { ws } = client
   // Frames wait for the room's subscription: a catch-up read before it could miss a message published between.
-  client.queue = hub.join(client).catch((err) => {
-    deps.log.error({ err, room: client.room.id }, 'subscribe failed')
-    ws.close(1011, 'try again')
+  // Not forever: while Redis is down the subscription waits for it, and the page must still catch up and send
+  // (the room resyncs from the database once Redis is back).
+  let timer: NodeJS.Timeout | undefined
+  const patience = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, SUBSCRIBE_WAIT_MS)
   })
+  client.queue = Promise.race([hub.join(client), patience])
+    .catch((err) => {
+      deps.log.error({ err, room: client.room.id }, 'subscribe failed')
+      ws.close(1011, 'try again')
+    })
+    .finally(() => clearTimeout(timer))
   ws.on('message', (data, isBinary) => {
     // A client may not pile up work faster than it is done: that is a flood, not a person typing.
     if (++client.pending > MAX_PENDING_FRAMES) return ws.close(1008, 'too many frames')
