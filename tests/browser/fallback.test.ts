@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser } from 'playwright-core'
-import { startTestApp, type TestApp } from '../support/app.ts'
+import { startTestApp, storedWithBody, type TestApp } from '../support/app.ts'
 import { primaryBackend } from '../support/backends.ts'
 import { launchChromium } from '../support/chromium.ts'
 import { composer, countBody, openRoom, userContext, waitForBody } from './helpers.ts'
@@ -38,11 +38,6 @@ describe('a send when the socket is gone for good', { timeout: 60_000 }, () => {
     await page.waitForURL(/\/rooms\/general#message-\d+$/)
     await waitForBody(page, 'sent while the socket was gone')
     assert.equal(await countBody(page, 'sent while the socket was gone'), 1)
-    const rows = await app.store.db
-      .selectFrom('messages')
-      .select('id')
-      .where('body', '=', 'sent while the socket was gone')
-      .execute()
-    assert.equal(rows.length, 1)
+    assert.equal(await storedWithBody(app, 'sent while the socket was gone'), 1)
   })
 })

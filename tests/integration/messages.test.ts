@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { startTestApp, type TestApp } from '../support/app.ts'
+import { startTestApp, storedWithBody, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
 import { articleIds, clientIdOf, HttpUser, seqs } from '../support/http.ts'
 
@@ -57,12 +57,7 @@ for (const backend of backends()) {
       const c = await ann.post('/rooms/general/messages', form)
       for (const res of [a, b, c]) assert.equal(res.status, 303)
       assert.equal(a.location, c.location)
-      const rows = await app.store.db
-        .selectFrom('messages')
-        .select('id')
-        .where('body', '=', 'Only once please')
-        .execute()
-      assert.equal(rows.length, 1)
+      assert.equal(await storedWithBody(app, 'Only once please'), 1)
     })
 
     it('refuses empty and whitespace-only messages inline, storing nothing', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
-import { startTestApp, type TestApp } from '../support/app.ts'
+import { startTestApp, storedWithBody, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
 import { articleIds, clientIdOf, HttpUser, seqs } from '../support/http.ts'
 import { openSocket, type TestSocket } from '../support/socket.ts'
@@ -70,12 +70,7 @@ for (const backend of backends()) {
       b.sendMessage({ body: 'after the resend', ...(await composer(ben, 'general')) })
       await b.waitFor(withText('after the resend'), 'a later message')
       assert.equal(count(b, 'sent twice'), 1)
-      const rows = await app.store.db
-        .selectFrom('messages')
-        .select('id')
-        .where('body', '=', 'sent twice')
-        .execute()
-      assert.equal(rows.length, 1)
+      assert.equal(await storedWithBody(app, 'sent twice'), 1)
     })
 
     it('refuses a frame with a wrong CSRF token and an over-long body, keeping the text', async () => {

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
+import { waitLive } from '../browser/helpers.ts'
 import { startTestApp } from './app.ts'
 import { launchChromium } from './chromium.ts'
 import { HttpUser } from './http.ts'
@@ -34,19 +35,8 @@ try {
     { name: 'parley_session', value: alice.cookie('parley_session') ?? '', url: app.url },
   ])
   const page = await context.newPage()
-  for (let attempt = 1; ; attempt++) {
-    await page.goto(`${app.url}/rooms/general`)
-    const live = await page
-      .locator('#room[data-ws="open"]')
-      .waitFor({ timeout: 5000 })
-      .then(
-        () => true,
-        () => false,
-      )
-    if (live) break
-    if (attempt === 3) throw new Error('the room socket never opened')
-    console.warn(`the room socket did not open on load ${attempt}; loading the page again`)
-  }
+  await page.goto(`${app.url}/rooms/general`)
+  await waitLive(page)
   const box = page.getByLabel('Message', { exact: true })
   for (const [who, text] of CHAT) {
     if (who === 'bob') {
