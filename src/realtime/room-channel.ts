@@ -89,9 +89,12 @@ export class RoomChannel {
       'gap repaired',
     )
     for (const frame of missing) this.receive(frame)
-    // Whatever the database does not have (deleted since) is skipped rather than waited for forever.
-    if (this.pending.size > 0 && this.lastSeq < firstPending - 1) {
-      this.lastSeq = firstPending - 1
+    // A short page means the database gave all it has below `firstPending`: a seq still missing there was
+    // deleted since, and is stepped over rather than waited for. A full page means more to fetch next round.
+    while (missing.length < REPLAY_LIMIT && this.pending.size > 0) {
+      const next = Math.min(...this.pending.keys())
+      if (next > firstPending) break
+      this.lastSeq = next - 1
       this.drain()
     }
     if (this.pending.size > 0) this.scheduleRepair()

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict'
+import { describe, it, type TestContext } from 'node:test'
+import pino from 'pino'
+import type { Client, OutFrame } from '../../src/realtime/client.ts'
+import type { Frame } from '../../src/realtime/envelope.ts'
+import { type LoadFrames, RoomChannel } from '../../src/realtime/room-channel.ts'
+
+const frame = (seq: number): Frame => ({ seq, html: `<p>${seq}</p>` })
+
+/** A channel over a "database" holding messages 1..stored (minus `deleted`), with one recording socket. */
+function channel(t: TestContext, stored: number, deleted: number[] = []) {
+  const got: number[] = []
+  const load: LoadFrames = async (_room, after, before) => {
+    const out: Frame[] = []
+    for (let s = after + 1; s < Math.min(before, stored + 1) && out.length < 500; s++) {
+      if (!deleted.includes(s)) out.push(frame(s))
+    }
+    return out
+  }
+  const ch = new RoomChannel(1, 0, load, pino({ level: 'silent' }))
+  ch.clients.add({ deliver: (f: OutFrame) => got.push(f.seq) } as unknown as Client)
+  // Closed even when the test fails, so a repair timer cannot keep the run alive.
+  t.after(() => ch.close())
+  return { ch, got }
+}
+
+async function until(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+describe('a room channel', () => {
+  it('delivers frames in seq order, each once', (t) => {
+    const { ch, got } = channel(t, 3)
+    for (const s of [2, 1, 1, 3, 2]) ch.receive(frame(s))
+    assert.deepEqual(got, [1, 2, 3])
+  })
+
+  it('fills a gap from the database when the missing frame does not come', async (t) => {
+    const { ch, got } = channel(t, 3)
+    ch.receive(frame(1))
+    ch.receive(frame(3))
+    assert.deepEqual(got, [1])
+    await until(() => got.length === 3)
+    assert.deepEqual(got, [1, 2, 3])
+  })
+
+  it('fills a gap longer than one page without skipping any of it', async (t) => {
+    const { ch, got } = channel(t, 1201)
+    ch.receive(frame(1201))
+    await until(() => got.length === 1201)
+    assert.deepEqual(
+      got,
+      Array.from({ length: 1201 }, (_, i) => i + 1),
+    )
+  })
+
+  it('skips a seq the database no longer has, rather than waiting for ever', async (t) => {
+    const { ch, got } = channel(t, 4, [2])
+    ch.receive(frame(1))
+    ch.receive(frame(4))
+    await until(() => got.length === 3)
+    assert.deepEqual(got, [1, 3, 4])
+  })
+
+  it('catches up from the database after the bus lost frames (resync)', async (t) => {
+    const { ch, got } = channel(t, 700)
+    await ch.resync()
+    assert.deepEqual(
+      got,
+      Array.from({ length: 700 }, (_, i) => i + 1),
+    )
+  })
+})
