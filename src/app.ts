@@ -4,6 +4,7 @@ import { authRoutes } from './http/auth.routes.ts'
 import { errorBoundary } from './http/errors.ts'
 import { healthRoutes } from './http/health.routes.ts'
 import { messageRoutes } from './http/messages.routes.ts'
+import { metricsRoutes } from './http/metrics.routes.ts'
 import { requestLog } from './http/request-log.ts'
 import { roomRoutes } from './http/rooms.routes.ts'
 import { securityHeaders } from './http/security-headers.ts'
@@ -19,7 +20,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(securityHeaders())
   app.use(errorBoundary(deps.log))
   app.use(serveStatic())
-  for (const routes of [healthRoutes(deps)]) app.use(routes.routes())
+  for (const routes of [healthRoutes(deps), metricsRoutes(deps)]) app.use(routes.routes())
   app.use(bodyParser({ enableTypes: ['form'], formLimit: '64kb', encoding: 'utf-8' }))
   app.use(session(deps))
   app.use(csrf())

@@ -16,6 +16,8 @@ export interface Config {
   trustProxy: boolean
   sessionDays: number
   logLevel: string
+  /** With it, GET /metrics wants `Authorization: Bearer <token>`; without it, only this machine may read it. */
+  metricsToken: string | undefined
   limits: {
     /** Messages a person may send at once, and per 10 s on average. */
     messageBurst: number
@@ -99,6 +101,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: bool(env, 'TRUST_PROXY', false),
     sessionDays: int(env, 'SESSION_DAYS', 30, 1, 3650),
     logLevel: env.LOG_LEVEL || 'info',
+    metricsToken: env.METRICS_TOKEN || undefined,
     limits: {
       messageBurst: int(env, 'MESSAGE_BURST', 5, 1, 10_000),
       messagesPer10s: int(env, 'MESSAGES_PER_10S', 10, 1, 100_000),

@@ -10,6 +10,7 @@ import { memoryLimiter } from './limits/memory.ts'
 import { redisLimiter } from './limits/redis.ts'
 import { rulesFrom } from './limits/rules.ts'
 import type { Logger } from './log.ts'
+import { createMetrics } from './metrics/metrics.ts'
 import { createRealtime } from './realtime/index.ts'
 import type { Store } from './store/db.ts'
 import { openMigratedStore } from './store/migrate.ts'
@@ -37,7 +38,9 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
     ? await redisLimiter(config.redisUrl, config.busPrefix, log)
     : memoryLimiter()
   const rules = rulesFrom(config)
-  const realtime = createRealtime({ config, log, db: store.db, bus, secret, limiter, rules })
+  const metrics = createMetrics()
+  const realtime = createRealtime({ config, log, db: store.db, bus, secret, limiter, rules, metrics })
+  metrics.watch({ openSockets: () => realtime.hub.clients.size, dbWaiting: () => store.waiting() })
   const health = async () => ({ db: await store.ping(), bus: bus.healthy() })
   const app = createApp({
     config,
@@ -48,6 +51,7 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
     rules,
     secret,
     health,
+    metrics: metrics.registry,
   })
   const server = createServer(app.callback())
   realtime.attach(server)

@@ -1,5 +1,6 @@
 import type Koa from 'koa'
 import type { Kysely } from 'kysely'
+import type { Registry } from 'prom-client'
 import type { RateLimiter, Rules } from '../chat/limits.ts'
 import type { Announcer, User } from '../chat/types.ts'
 import type { Config } from '../config.ts'
@@ -32,6 +33,7 @@ export interface AppDeps {
   rules: Rules
   secret: string
   health(): Promise<Health>
+  metrics: Registry
 }
 
 export function viewer(ctx: Ctx): Viewer {

@@ -1,6 +1,7 @@
 import { type Bus, controlTopic, roomTopic } from '../bus/bus.ts'
 import type { Announcer } from '../chat/types.ts'
 import type { Logger } from '../log.ts'
+import type { Metrics } from '../metrics/metrics.ts'
 import { renderMessageFrame } from '../render/frames.ts'
 import { encodeFrame } from './envelope.ts'
 import type { Hub } from './hub.ts'
@@ -10,7 +11,7 @@ import type { Hub } from './hub.ts'
  * nodes (this node drops its own copy when it comes back: same seq). A failed publish is logged: the message
  * is stored, and the other nodes' repair delivers it.
  */
-export function busAnnouncer(bus: Bus, hub: Hub, prefix: string, log: Logger): Announcer {
+export function busAnnouncer(bus: Bus, hub: Hub, prefix: string, log: Logger, metrics: Metrics): Announcer {
   return {
     sessionEnded(sessionHash) {
       hub.closeSession(sessionHash)
@@ -22,7 +23,8 @@ export function busAnnouncer(bus: Bus, hub: Hub, prefix: string, log: Logger): A
       })
     },
     messageCreated(room, message) {
-      const frame = { seq: message.seq, html: renderMessageFrame(message) }
+      metrics.messageStored()
+      const frame = { seq: message.seq, html: renderMessageFrame(message), at: message.createdAt.getTime() }
       hub.deliverLocal(room.id, frame)
       bus.publish(roomTopic(prefix, room.id), encodeFrame(frame)).catch((err: Error) => {
         log.warn(

@@ -4,6 +4,7 @@ import type { Room, User } from '../chat/types.ts'
 export interface OutFrame {
   seq: number
   data: Buffer
+  at?: number | undefined
 }
 
 /** One open socket: who it is, which room, and what it has been sent. */

@@ -4,6 +4,7 @@ import type { RateLimiter, Rules } from '../chat/limits.ts'
 import type { Announcer } from '../chat/types.ts'
 import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
+import type { Metrics } from '../metrics/metrics.ts'
 import type { Database } from '../store/schema.ts'
 
 export interface RealtimeDeps {
@@ -15,4 +16,5 @@ export interface RealtimeDeps {
   limiter: RateLimiter
   rules: Rules
   secret: string
+  metrics: Metrics
 }

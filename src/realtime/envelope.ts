@@ -5,15 +5,21 @@
 export interface Frame {
   seq: number
   html: string
+  /** When its message was stored (ms since the epoch), for the delivery-lag metric. */
+  at?: number | undefined
 }
 
 export function encodeFrame(frame: Frame): string {
-  return `${frame.seq}\n${frame.html}`
+  return `${frame.seq}${frame.at ? ` ${frame.at}` : ''}\n${frame.html}`
 }
 
 export function decodeFrame(payload: string): Frame | undefined {
   const nl = payload.indexOf('\n')
-  const seq = Number(payload.slice(0, nl))
-  if (nl < 1 || !Number.isSafeInteger(seq) || seq < 0) return undefined
-  return { seq, html: payload.slice(nl + 1) }
+  if (nl < 1) return undefined
+  const [seqText, atText] = payload.slice(0, nl).split(' ')
+  const seq = Number(seqText)
+  const at = atText === undefined ? undefined : Number(atText)
+  if (!Number.isSafeInteger(seq) || seq < 0 || (at !== undefined && !Number.isSafeInteger(at)))
+    return undefined
+  return at === undefined ? { seq, html: payload.slice(nl + 1) } : { seq, html: payload.slice(nl + 1), at }
 }

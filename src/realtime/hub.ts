@@ -1,5 +1,6 @@
 import { type Bus, roomTopic } from '../bus/bus.ts'
 import type { Logger } from '../log.ts'
+import type { DeliveryStats } from '../metrics/metrics.ts'
 import type { Client } from './client.ts'
 import { decodeFrame, type Frame } from './envelope.ts'
 import { type LoadFrames, RoomChannel } from './room-channel.ts'
@@ -18,6 +19,7 @@ export class Hub {
     private readonly prefix: string,
     private readonly load: LoadFrames,
     private readonly log: Logger,
+    private readonly stats?: DeliveryStats,
   ) {}
 
   /** Adds the socket at once (so a close can always remove it); resolves once the room's topic is subscribed. */
@@ -27,7 +29,7 @@ export class Hub {
     const roomId = client.room.id
     let channel = this.rooms.get(roomId)
     if (!channel) {
-      const ch = new RoomChannel(roomId, client.room.lastSeq, this.load, this.log)
+      const ch = new RoomChannel(roomId, client.room.lastSeq, this.load, this.log, this.stats)
       ch.ready = this.bus.subscribe(roomTopic(this.prefix, roomId), (payload) => {
         const frame = decodeFrame(payload)
         if (frame) ch.receive(frame)

@@ -36,15 +36,18 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
       seq: m.seq,
       html: renderMessageFrame(m),
     }))
-  const hub = new Hub(base.bus, base.config.busPrefix, load, base.log)
-  const announce = busAnnouncer(base.bus, hub, base.config.busPrefix, base.log)
+  const hub = new Hub(base.bus, base.config.busPrefix, load, base.log, base.metrics)
+  const announce = busAnnouncer(base.bus, hub, base.config.busPrefix, base.log, base.metrics)
   const deps: RealtimeDeps = { ...base, announce }
   const gate = {
     wss,
     sessionCookie: cookieNames(deps.config).session,
     socketsFrom: (ip: string) => hub.socketsFrom(ip),
   }
-  base.bus.onReconnect(() => hub.resyncAll())
+  base.bus.onReconnect(() => {
+    base.metrics.busReconnected()
+    hub.resyncAll()
+  })
   base.bus
     .subscribe(controlTopic(base.config.busPrefix), (payload) => {
       const [kind, arg] = payload.split(' ')

@@ -1,5 +1,6 @@
 import { REPLAY_LIMIT } from '../chat/messages.ts'
 import type { Logger } from '../log.ts'
+import type { DeliveryStats } from '../metrics/metrics.ts'
 import type { Client, OutFrame } from './client.ts'
 import type { Frame } from './envelope.ts'
 
@@ -25,12 +26,13 @@ export class RoomChannel {
     private lastSeq: number,
     private readonly load: LoadFrames,
     private readonly log: Logger,
+    private readonly stats: DeliveryStats = { delivered() {} },
   ) {}
 
   receive(frame: Frame): void {
     if (frame.seq > 0 && (frame.seq <= this.lastSeq || this.pending.has(frame.seq))) return
     // Encoded once per message per node: every socket is sent the same bytes.
-    const out = { seq: frame.seq, data: Buffer.from(frame.html) }
+    const out = { seq: frame.seq, data: Buffer.from(frame.html), at: frame.at }
     if (out.seq === 0) {
       this.broadcast(out)
       return
@@ -68,6 +70,7 @@ export class RoomChannel {
 
   private broadcast(frame: OutFrame): void {
     for (const client of this.clients) client.deliver(frame)
+    this.stats.delivered(this.clients.size, frame.at === undefined ? undefined : Date.now() - frame.at)
   }
 
   private scheduleRepair(): void {

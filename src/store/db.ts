@@ -17,6 +17,8 @@ export interface Store {
   /** Runs `fn` holding the migration lock, so nodes starting together migrate once. */
   withMigrationLock<T>(fn: (exec: Exec) => Promise<T>): Promise<T>
   ping(): Promise<boolean>
+  /** Queries waiting for a connection (always 0 for PGlite's single one). */
+  waiting(): number
   close(): Promise<void>
 }
 
@@ -70,6 +72,7 @@ function openPostgres(url: string, schema: string | undefined, log: Logger): Sto
       }
     },
     ping: () => pingDb(db),
+    waiting: () => pool.waitingCount,
     close: () => db.destroy(),
   }
 }
@@ -90,6 +93,7 @@ async function openPglite(dataDir: string): Promise<Store> {
         return (res.at(-1)?.rows ?? []) as Rows
       }),
     ping: () => pingDb(db),
+    waiting: () => 0,
     close: () => db.destroy(),
   }
 }

@@ -76,6 +76,12 @@ describe('socket frames', () => {
       seq: 12,
       html: '<a>\nb</a>',
     })
+    assert.deepEqual(decodeFrame(encodeFrame({ seq: 3, html: 'x', at: 1795000000000 })), {
+      seq: 3,
+      html: 'x',
+      at: 1795000000000,
+    })
     assert.equal(decodeFrame('garbage'), undefined)
+    assert.equal(decodeFrame('1 soon\nx'), undefined)
   })
 })
