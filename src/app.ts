@@ -14,7 +14,8 @@ import { serveStatic } from './http/static.ts'
 
 /** The Koa app, built from its dependencies: no listening, no globals. */
 export function createApp(deps: AppDeps): Koa<AppState> {
-  const app = new Koa<AppState>({ proxy: deps.config.trustProxy })
+  // Behind a proxy, the client is the address the proxy appended (the last in X-Forwarded-For), not one it was sent.
+  const app = new Koa<AppState>({ proxy: deps.config.trustProxy, maxIpsCount: 1 })
   app.silent = true // errors are logged by the boundary, once
   app.use(requestLog(deps.log))
   app.use(securityHeaders())

@@ -18,6 +18,8 @@ export class Client {
   queue: Promise<void> = Promise.resolve()
   /** Frames received and not yet handled. */
   pending = 0
+  /** Whether the page has said what it has (one resume per socket). */
+  resumed = false
 
   readonly user: User
   readonly room: Room

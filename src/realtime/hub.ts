@@ -25,7 +25,6 @@ export class Hub {
   /** Adds the socket at once (so a close can always remove it); resolves once the room's topic is subscribed. */
   join(client: Client): Promise<void> {
     this.clients.add(client)
-    this.perIp.set(client.ip, this.socketsFrom(client.ip) + 1)
     const roomId = client.room.id
     let channel = this.rooms.get(roomId)
     if (!channel) {
@@ -44,9 +43,7 @@ export class Hub {
 
   leave(client: Client): void {
     if (!this.clients.delete(client)) return
-    const left = this.socketsFrom(client.ip) - 1
-    if (left > 0) this.perIp.set(client.ip, left)
-    else this.perIp.delete(client.ip)
+    this.releaseIp(client.ip)
     const roomId = client.room.id
     const channel = this.rooms.get(roomId)
     if (!channel) return
@@ -73,8 +70,21 @@ export class Hub {
     }
   }
 
-  socketsFrom(ip: string): number {
-    return this.perIp.get(ip) ?? 0
+  /**
+   * Takes one of an address's socket places, at once (before any await), so that many upgrades at the same
+   * moment cannot all slip under the cap. Released by `leave`, or by the upgrade when it refuses.
+   */
+  reserveIp(ip: string, cap: number): boolean {
+    const n = this.perIp.get(ip) ?? 0
+    if (n >= cap) return false
+    this.perIp.set(ip, n + 1)
+    return true
+  }
+
+  releaseIp(ip: string): void {
+    const left = (this.perIp.get(ip) ?? 0) - 1
+    if (left > 0) this.perIp.set(ip, left)
+    else this.perIp.delete(ip)
   }
 
   /** Closes the sockets of an ended session (signed out) with a code htmx does not reconnect after. */

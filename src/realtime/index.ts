@@ -42,7 +42,8 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
   const gate = {
     wss,
     sessionCookie: cookieNames(deps.config).session,
-    socketsFrom: (ip: string) => hub.socketsFrom(ip),
+    reserveIp: (ip: string) => hub.reserveIp(ip, deps.config.limits.socketsPerIp),
+    releaseIp: (ip: string) => hub.releaseIp(ip),
   }
   base.bus.onReconnect(() => {
     base.metrics.busReconnected()
@@ -75,7 +76,10 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
         socket.on('error', (err) => deps.log.debug({ err: err.message }, 'upgrade socket error'))
         upgrade(deps, gate, req, socket, head)
           .then((client) => client && attachSocket(deps, hub, client))
-          .catch((err) => deps.log.error({ err }, 'socket setup failed'))
+          .catch((err) => {
+            deps.log.error({ err }, 'socket setup failed')
+            socket.destroy()
+          })
       })
     },
     close(code, reason) {

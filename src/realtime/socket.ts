@@ -58,7 +58,12 @@ export function attachSocket(deps: RealtimeDeps, hub: Hub, client: Client): void
   // A client's protocol errors (oversize, bad UTF-8) are its problem, not the server's: debug, not warn.
   ws.on('error', (err) => deps.log.debug({ err: err.message, user: client.user.id }, 'socket error'))
   ws.on('close', () => hub.leave(client))
-  setTimeout(() => client.held && client.goLive(0), RESUME_WAIT_MS).unref()
+  // Through the queue: a resume already waiting there is handled first, so going live never overtakes it.
+  setTimeout(() => {
+    client.queue = client.queue.then(() => {
+      if (client.held && !client.resumed) client.goLive(0)
+    })
+  }, RESUME_WAIT_MS).unref()
 }
 
 async function onFrame(deps: RealtimeDeps, client: Client, data: RawData, isBinary: boolean): Promise<void> {
@@ -71,6 +76,10 @@ async function onFrame(deps: RealtimeDeps, client: Client, data: RawData, isBina
 }
 
 async function resume(deps: RealtimeDeps, client: Client, lastSeq: number): Promise<void> {
+  // One per socket (htmx opens a new socket for every reconnect): more would be free database reads.
+  if (client.resumed)
+    return client.send(renderNoticeFrame('That frame was refused: this socket has resumed already.'))
+  client.resumed = true
   if (!client.held) client.held = []
   const missed = await catchUp(deps.db, client.room, lastSeq)
   if (missed.kind === 'reload') client.send(renderReloadFrame(pageView(missed.room, missed.page)))

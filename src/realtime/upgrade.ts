@@ -26,7 +26,13 @@ function refuse(socket: Duplex, status: number): void {
 function cookie(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=')
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim())
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim())
+      } catch {
+        return undefined // a malformed cookie is no session
+      }
+    }
   }
   return undefined
 }
@@ -45,18 +51,27 @@ export function originAllowed(config: Config, req: IncomingMessage): boolean {
   }
 }
 
-/** The client's address: the proxy's X-Forwarded-For when trusted, else the TCP peer. */
+/** The client's address: with a trusted proxy, the entry it appended to X-Forwarded-For (the last one). */
 export function clientIp(config: Config, req: IncomingMessage): string {
   const forwarded = config.trustProxy ? req.headers['x-forwarded-for'] : undefined
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim()
-  return first || req.socket.remoteAddress || 'unknown'
+  const last = (Array.isArray(forwarded) ? forwarded.at(-1) : forwarded)?.split(',').at(-1)?.trim()
+  return last || req.socket.remoteAddress || 'unknown'
 }
 
 export interface Gate {
   wss: WebSocketServer
   sessionCookie: string
-  /** Open sockets from an address, for the per-address cap. */
-  socketsFrom(ip: string): number
+  /** Takes one of the address's socket places, or says it has none left. */
+  reserveIp(ip: string): boolean
+  releaseIp(ip: string): void
+}
+
+function roomSlug(req: IncomingMessage): string | undefined {
+  try {
+    return PATH.exec(new URL(req.url ?? '/', 'http://x').pathname)?.[1]
+  } catch {
+    return undefined
+  }
 }
 
 /** Checks path, Origin, address cap, session and room before the handshake completes; only then is a Client made. */
@@ -67,13 +82,14 @@ export async function upgrade(
   socket: Duplex,
   head: Buffer,
 ): Promise<Client | undefined> {
-  const slug = PATH.exec(new URL(req.url ?? '/', 'http://x').pathname)?.[1]
+  const slug = roomSlug(req)
   if (!slug) return void refuse(socket, 404)
   if (!originAllowed(deps.config, req)) return void refuse(socket, 403)
   const ip = clientIp(deps.config, req)
-  if (gate.socketsFrom(ip) >= deps.config.limits.socketsPerIp) return void refuse(socket, 429)
-  const token = cookie(req, gate.sessionCookie)
+  if (!gate.reserveIp(ip)) return void refuse(socket, 429)
+  let accepted = false
   try {
+    const token = cookie(req, gate.sessionCookie)
     const user = token ? await sessionUser(deps.db, token) : undefined
     if (!user || !token) return void refuse(socket, 401)
     const room = await roomBySlug(deps.db, slug)
@@ -85,12 +101,21 @@ export async function upgrade(
       sessionHash: hashToken(token),
       maxBuffered: deps.config.ws.maxBufferedBytes,
     }
-    return await new Promise((resolve) => {
+    const client = await new Promise<Client>((resolve, reject) => {
+      // A peer gone before the handshake: ws drops it without calling back, so the place must come back here.
+      socket.once('close', () => reject(new ClientGone()))
       gate.wss.handleUpgrade(req, socket, head, (ws) => resolve(new Client(ws, who)))
     })
+    accepted = true
+    return client
   } catch (err) {
+    if (err instanceof ClientGone) return undefined
     if (err instanceof DomainError && err.kind === 'not-found') return void refuse(socket, 404)
     deps.log.error({ err }, 'upgrade failed')
     return void refuse(socket, 500)
+  } finally {
+    if (!accepted) gate.releaseIp(ip)
   }
 }
+
+class ClientGone extends Error {}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
+import WebSocket from 'ws'
 import { startSiblingNode, startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
 import { HttpUser, PASSWORD } from '../support/http.ts'
@@ -71,7 +72,12 @@ for (const backend of backends()) {
         )
         assert.equal(res.status, 422)
       }
-      const blocked = await v.post('/login', { username: 'victim', password: PASSWORD }, from('203.0.113.7'))
+      // A forged entry in front of the proxy's own one changes nothing: the last entry is the address.
+      const blocked = await v.post(
+        '/login',
+        { username: 'victim', password: PASSWORD },
+        from('10.9.8.7, 203.0.113.7'),
+      )
       assert.equal(blocked.status, 429)
       assert.match(blocked.html, /Too many sign-in attempts\. Try again in \d+ min\./)
       assert.equal(
@@ -85,6 +91,33 @@ for (const backend of backends()) {
         await w.post('/login', { username: 'victim', password: 'guess' }, from(`192.0.2.${i}`))
       const account = await w.post('/login', { username: 'victim', password: PASSWORD }, from('192.0.2.99'))
       assert.equal(account.status, 429)
+    })
+
+    it('holds the cap when many upgrades arrive at once, and answers a malformed cookie with 401', async () => {
+      const dee = await HttpUser.signUp(app.url, 'dee')
+      const headers = { cookie: dee.cookieHeader, origin: app.url }
+      const url = `${app.url.replace('http', 'ws')}/rooms/general/ws`
+      const sockets = Array.from({ length: 10 }, () => new WebSocket(url, { headers }))
+      const statuses = await Promise.all(
+        sockets.map(
+          (ws) =>
+            new Promise<number>((resolve) => {
+              ws.on('error', () => {}) // the refused ones end with an error after their 429
+              ws.once('open', () => resolve(101))
+              ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
+            }),
+        ),
+      )
+      assert.equal(statuses.filter((s) => s === 101).length, 3, statuses.join(','))
+      assert.equal(statuses.filter((s) => s === 429).length, 7)
+      for (const ws of sockets) if (ws.readyState === WebSocket.OPEN) ws.terminate()
+      // Their places come back once the server has seen them close.
+      const deadline = Date.now() + 5000
+      while ((await upgradeStatus(app.url, 'general', headers)) !== 101 && Date.now() < deadline) {}
+      assert.equal(
+        await upgradeStatus(app.url, 'general', { cookie: 'parley_session=%E0', origin: app.url }),
+        401,
+      )
     })
 
     it('caps open sockets per address (429 at the upgrade)', async () => {

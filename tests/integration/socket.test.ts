@@ -195,6 +195,11 @@ for (const backend of backends()) {
       const a = await socket(ann, 'general')
       a.ws.send('not json at all')
       await a.waitFor((f) => f.some((x) => x.includes('That frame was refused: not JSON')), 'notice')
+      a.sendJson({ type: 'resume', last_seq: 0 })
+      await a.waitFor(
+        (f) => f.some((x) => x.includes('this socket has resumed already')),
+        'one resume per socket',
+      )
       a.sendJson({ type: 'resume', last_seq: 'x' })
       await a.waitFor((f) => f.some((x) => x.includes('last_seq must be a whole number')), 'notice 2')
       a.ws.send(Buffer.from([1, 2, 3]), { binary: true })
