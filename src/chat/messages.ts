@@ -39,7 +39,13 @@ export async function postMessage(
     deps.rules.message,
     (s) => `Slow down: you can send again in ${s} s.`,
   )
-  const stored = await insertMessage(deps.db, { roomId: room.id, authorId: viewer.id, body, clientId })
+  const stored = await insertMessage(deps.db, {
+    roomId: room.id,
+    authorId: viewer.id,
+    author: viewer.username,
+    body,
+    clientId,
+  })
   if (!stored) throw new NotFound('That room')
   // A client id is one composer's key: someone else's is never answered with their message.
   if (stored.message.authorId !== viewer.id)

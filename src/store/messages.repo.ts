@@ -21,6 +21,8 @@ function selectMessages(db: Db) {
 export interface NewMessage {
   roomId: number
   authorId: number
+  /** The author's username, as the message record carries it (no join needed for a message just written). */
+  author: string
   body: string
   clientId: string
 }
@@ -48,7 +50,7 @@ export function insertMessage(
     if (existing) return { message: existing, created: false }
     const seq = room.last_seq + 1
     await trx.updateTable('rooms').set({ last_seq: seq }).where('id', '=', input.roomId).execute()
-    const { id } = await trx
+    const row = await trx
       .insertInto('messages')
       .values({
         room_id: input.roomId,
@@ -57,10 +59,13 @@ export function insertMessage(
         body: input.body,
         client_id: input.clientId,
       })
-      .returning('id')
+      .returning(['id', 'created_at as createdAt'])
       .executeTakeFirstOrThrow()
-    const message = await selectMessages(trx).where('messages.id', '=', id).executeTakeFirstOrThrow()
-    return { message, created: true }
+    const { roomId, authorId, author, body } = input
+    return {
+      message: { id: row.id, roomId, seq, authorId, author, body, createdAt: row.createdAt },
+      created: true,
+    }
   })
 }
 
