@@ -1,4 +1,9 @@
-/** One bench socket per target kind: connect to a room, send text, hand every received message text back. */
+/**
+ * One bench socket per target kind: connect to a room, send text, hand every received message text back.
+ * `from` is the local address to connect from (127.0.0.x): spreading thousands of sockets over several
+ * source addresses keeps them clear of one address's ephemeral ports (bind-before-connect holds a port,
+ * TIME_WAIT included, per address).
+ */
 import { randomUUID } from 'node:crypto'
 import { io } from 'socket.io-client'
 import WebSocket from 'ws'
@@ -25,13 +30,32 @@ function opened(ws: WebSocket, onText: (data: string) => void): Promise<WebSocke
   })
 }
 
-export async function connectFloor(url: string, room: string, onText: OnText): Promise<BenchSocket> {
-  const ws = await opened(new WebSocket(`${url.replace(/^http/, 'ws')}/?room=${room}`), onText)
+export async function connectFloor(
+  url: string,
+  room: string,
+  onText: OnText,
+  from?: string,
+): Promise<BenchSocket> {
+  const ws = await opened(
+    new WebSocket(`${url.replace(/^http/, 'ws')}/?room=${room}`, { localAddress: from }),
+    onText,
+  )
   return { send: (text) => ws.send(text), close: () => ws.terminate() }
 }
 
-export function connectSocketIo(url: string, room: string, onText: OnText): Promise<BenchSocket> {
-  const socket = io(url, { transports: ['websocket'], query: { room }, forceNew: true, reconnection: false })
+export function connectSocketIo(
+  url: string,
+  room: string,
+  onText: OnText,
+  from?: string,
+): Promise<BenchSocket> {
+  const socket = io(url, {
+    transports: ['websocket'],
+    query: { room },
+    forceNew: true,
+    reconnection: false,
+    localAddress: from,
+  } as Parameters<typeof io>[1])
   socket.on('msg', (text: string) => onText(text))
   return new Promise((resolve, reject) => {
     socket.once('connect', () =>
@@ -41,16 +65,25 @@ export function connectSocketIo(url: string, room: string, onText: OnText): Prom
   })
 }
 
-/** Parley: what htmx sends (resume on open, the composer form as JSON); bodies come out of the HTML frames. */
-export async function connectParley(user: HttpUser, slug: string, onText: OnText): Promise<BenchSocket> {
-  const url = `${user.base.replace(/^http/, 'ws')}/rooms/${slug}/ws`
-  const headers = { cookie: user.cookieHeader, origin: user.base }
-  const ws = await opened(new WebSocket(url, { headers }), (frame) => {
+/**
+ * Parley: what htmx sends (resume on open, the composer form as JSON); bodies come out of the HTML frames.
+ * `base` is the node to connect to: any node of a cluster honours the session and CSRF token of another.
+ */
+export async function connectParley(
+  base: string,
+  user: HttpUser,
+  slug: string,
+  onText: OnText,
+  from?: string,
+): Promise<BenchSocket> {
+  const url = `${base.replace(/^http/, 'ws')}/rooms/${slug}/ws`
+  const headers = { cookie: user.cookieHeader, origin: base }
+  const ws = await opened(new WebSocket(url, { headers, localAddress: from }), (frame) => {
     if (!frame.startsWith(MESSAGES)) return
     for (const m of frame.matchAll(BODY)) onText(m[1] as string)
   })
   ws.send(JSON.stringify({ type: 'resume', last_seq: 0 }))
-  const page = `${user.base}/rooms/${slug}`
+  const page = `${base}/rooms/${slug}`
   return {
     send: (body) =>
       ws.send(

@@ -1,7 +1,8 @@
 /**
  * The load generator, a process of its own: opens the sockets, sends for `seconds`, waits `graceMs`, and prints
- * one JSON line of results. Stdout lines: {"phase":"ready"} once every socket is open, then {"phase":"result"}.
- *   node --import tsx bench/load.ts '{"kind":"floor","url":"http://127.0.0.1:1234","shape":{...}}'
+ * one JSON line of results. Stdout lines: {"phase":"cast"} once accounts and rooms exist (before any socket),
+ * {"phase":"ready"} once every socket is open and `settleMs` has passed, then {"phase":"result"}.
+ *   node --import tsx bench/load.ts '{"kind":"floor","urls":["http://127.0.0.1:1234"],"shape":{...}}'
  */
 import { type BenchSocket, connectFloor, connectParley, connectSocketIo, type Kind } from './clients.ts'
 import type { LoadShape } from './options.ts'
@@ -10,7 +11,8 @@ import { Tally } from './tally.ts'
 
 interface LoadJob {
   kind: Kind
-  url: string
+  /** One URL per server node; clients and senders are spread over them. */
+  urls: string[]
   shape: LoadShape
 }
 
@@ -18,35 +20,44 @@ const job = JSON.parse(process.argv[2] ?? '{}') as LoadJob
 const { shape } = job
 const now = () => performance.timeOrigin + performance.now()
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const say = (msg: object) => console.log(JSON.stringify(msg))
 const roomOf = (client: number) => client % shape.rooms
 /** The first `senders` clients of each room send: clients 0 .. rooms × senders - 1. */
 const isSender = (client: number) => client < shape.rooms * shape.senders
+/**
+ * Client i's node. Offsetting by room splits every room over the nodes, senders included: with one sender
+ * per room, the senders of even rooms sit on node 0 and those of odd rooms on node 1.
+ */
+const nodeOf = (client: number) => (Math.floor(client / shape.rooms) + roomOf(client)) % job.urls.length
+/** Sources 127.0.0.2 … 127.0.0.17 when the server is on loopback (see clients.ts). */
+const SOURCES = 16
+const sourceOf = (client: number, url: string) =>
+  new URL(url).hostname === '127.0.0.1' ? `127.0.0.${2 + (client % SOURCES)}` : undefined
 
-async function connectAll(tally: Tally): Promise<BenchSocket[]> {
-  const cast = job.kind === 'parley' ? await castParley(job.url, shape) : undefined
-  return pool(shape.clients, 25, async (i) => {
+/** Opens every socket; `connectS` counts from the first socket, after the accounts and rooms exist. */
+async function connectAll(tally: Tally): Promise<{ sockets: BenchSocket[]; connectS: number }> {
+  const cast = job.kind === 'parley' ? await castParley(job.urls[0] as string, shape) : undefined
+  say({ phase: 'cast' })
+  const connecting = now()
+  const sockets = await pool(shape.clients, 25, async (i) => {
     const room = roomOf(i)
+    const url = job.urls[nodeOf(i)] as string
+    const from = sourceOf(i, url)
     const onText = (text: string) => tally.received(i, room, text, now())
-    if (cast) return connectParley(cast.userOf(i, isSender(i)), cast.slugs[room] as string, onText)
-    if (job.kind === 'socketio') return connectSocketIo(job.url, `r${room}`, onText)
-    return connectFloor(job.url, `r${room}`, onText)
+    if (cast) return connectParley(url, cast.userOf(i, isSender(i)), cast.slugs[room] as string, onText, from)
+    if (job.kind === 'socketio') return connectSocketIo(url, `r${room}`, onText, from)
+    return connectFloor(url, `r${room}`, onText, from)
   })
+  return { sockets, connectS: (now() - connecting) / 1000 }
 }
 
-async function main(): Promise<void> {
-  const perRoom = Array.from({ length: shape.rooms }, (_, r) =>
-    Array.from({ length: shape.clients }, (_, i) => i).filter((i) => roomOf(i) === r),
-  )
-  const tally = new Tally(perRoom.map((c) => c.length))
-  const sockets = await connectAll(tally)
-  await sleep(500) // let resumes and joins settle before the clock starts
-  console.log(JSON.stringify({ phase: 'ready' }))
-  const cpu0 = process.cpuUsage()
-  const start = now()
+/** Each sender sends at `rate` until `end`, its first send spread over one gap so senders do not beat together. */
+async function send(sockets: BenchSocket[], tally: Tally, start: number): Promise<void> {
   const end = start + shape.seconds * 1000
   const gap = 1000 / shape.rate
-  const senders = sockets.slice(0, shape.rooms * shape.senders).map(async (socket, s) => {
-    await sleep((gap * s) / (shape.rooms * shape.senders)) // spread the senders over one gap
+  const count = shape.rooms * shape.senders
+  const senders = sockets.slice(0, count).map(async (socket, s) => {
+    await sleep((gap * s) / count)
     for (let n = 0; ; n++) {
       const due = start + n * gap
       if (due >= end) return
@@ -57,12 +68,26 @@ async function main(): Promise<void> {
     }
   })
   await Promise.all(senders)
-  await sleep(shape.graceMs)
+}
+
+async function main(): Promise<void> {
+  const perRoom = Array.from({ length: shape.rooms }, (_, r) =>
+    Array.from({ length: shape.clients }, (_, i) => i).filter((i) => roomOf(i) === r),
+  )
+  const tally = new Tally(perRoom.map((c) => c.length))
+  const { sockets, connectS } = await connectAll(tally)
+  await sleep(shape.settleMs) // let resumes and joins settle before the clock starts
+  say({ phase: 'ready', connectS })
+  const cpu0 = process.cpuUsage()
+  if (shape.seconds > 0 && shape.senders > 0) {
+    await send(sockets, tally, now())
+    await sleep(shape.graceMs)
+  }
   tally.closed = true
   const loadCpu = process.cpuUsage(cpu0)
   for (const s of sockets) s.close()
   const result = tally.summary(shape.seconds)
-  console.log(JSON.stringify({ phase: 'result', ...result, loadCpuS: (loadCpu.user + loadCpu.system) / 1e6 }))
+  say({ phase: 'result', ...result, connectS, loadCpuS: (loadCpu.user + loadCpu.system) / 1e6 })
   setTimeout(() => process.exit(0), 200)
 }
 

@@ -1,76 +1,103 @@
-/** Flags of `npm run bench`: the same load against every target. */
+/** Flags of `npm run bench`: which scenarios, against which targets, and any load-shape overrides. */
 export const ALL_TARGETS = ['floor', 'socketio', 'parley-pg', 'parley-embedded'] as const
 export type TargetName = (typeof ALL_TARGETS)[number]
+
+export const ALL_SCENARIOS = ['busy', 'ceiling', 'idle', 'nodes'] as const
+export type ScenarioName = (typeof ALL_SCENARIOS)[number]
 
 export interface LoadShape {
   /** Sockets in all, spread round-robin over the rooms. */
   clients: number
   rooms: number
-  /** Senders per room (the first sockets of each room). */
+  /** Senders per room (the first sockets of each room); 0 for a silent crowd. */
   senders: number
   /** Messages per second per sender. */
   rate: number
+  /** How long the senders send; 0 sends nothing. */
   seconds: number
   /** How long after the last send a delivery still counts (ms). */
   graceMs: number
+  /** Pause between "every socket open" and the clock starting, for joins to settle and memory to be read. */
+  settleMs: number
 }
 
-export interface BenchOptions extends LoadShape {
+export interface BenchOptions {
+  scenarios: ScenarioName[]
   targets: TargetName[]
+  /** Shape flags given on the command line; they win over every scenario's own numbers. */
+  overrides: Partial<LoadShape>
+  /** Run Parley under `node --cpu-prof`, profiles written to PROFILE_DIR. */
+  cpuProf: boolean
   databaseUrl: string
   redisUrl: string
 }
 
-const USAGE = `npm run bench -- [--clients 200] [--rooms 10] [--senders 1] [--rate 10] [--seconds 10]
-  [--grace-ms 3000] [--targets floor,socketio,parley-pg,parley-embedded]
+export const PROFILE_DIR = '/tmp/parley-cpuprof'
+
+const USAGE = `npm run bench -- [--scenario busy|ceiling|idle|nodes|all] [--targets floor,socketio,parley-pg,parley-embedded]
+  [--clients N] [--rooms N] [--senders N] [--rate N] [--seconds N] [--grace-ms N] [--settle-ms N] [--cpu-prof]
+--scenario takes a comma-separated list too (default busy, about a minute). Shape flags override the
+scenario's numbers (for ceiling, --rate is the first step). --cpu-prof writes Parley's profiles to ${PROFILE_DIR}.
 Postgres and Redis come from BENCH_DATABASE_URL / BENCH_REDIS_URL
 (default postgres://postgres@127.0.0.1:5432/test and redis://127.0.0.1:6379).`
 
-function positive(name: string, raw: string | undefined): number {
+const SHAPE_FLAGS: Record<string, keyof LoadShape> = {
+  '--clients': 'clients',
+  '--rooms': 'rooms',
+  '--senders': 'senders',
+  '--rate': 'rate',
+  '--seconds': 'seconds',
+  '--grace-ms': 'graceMs',
+  '--settle-ms': 'settleMs',
+}
+
+function positive(flag: string, raw: string | undefined): number {
   const n = Number(raw)
   if (!Number.isInteger(n) || n < 1)
-    throw new Error(`--${name} wants a whole number ≥ 1, got "${raw}"\n${USAGE}`)
+    throw new Error(`${flag} wants a whole number ≥ 1, got "${raw}"\n${USAGE}`)
   return n
 }
 
 export function parseOptions(argv: string[]): BenchOptions {
   const opts: BenchOptions = {
-    clients: 200,
-    rooms: 10,
-    senders: 1,
-    rate: 10,
-    seconds: 10,
-    graceMs: 3000,
+    scenarios: ['busy'],
     targets: [...ALL_TARGETS],
+    overrides: {},
+    cpuProf: false,
     databaseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   }
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1]]
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] as string
+    const shapeKey = SHAPE_FLAGS[flag]
     if (flag === '--help' || flag === '-h') {
       console.log(USAGE)
       process.exit(0)
-    }
-    if (flag === '--clients') opts.clients = positive('clients', value)
-    else if (flag === '--rooms') opts.rooms = positive('rooms', value)
-    else if (flag === '--senders') opts.senders = positive('senders', value)
-    else if (flag === '--rate') opts.rate = positive('rate', value)
-    else if (flag === '--seconds') opts.seconds = positive('seconds', value)
-    else if (flag === '--grace-ms') opts.graceMs = positive('grace-ms', value)
-    else if (flag === '--targets') opts.targets = targetList(value ?? '')
-    else throw new Error(`unknown flag "${flag}"\n${USAGE}`)
+    } else if (flag === '--cpu-prof') opts.cpuProf = true
+    else if (shapeKey) opts.overrides[shapeKey] = positive(flag, argv[++i])
+    else if (flag === '--targets') opts.targets = pick(argv[++i], ALL_TARGETS, 'target')
+    else if (flag === '--scenario') {
+      const raw = argv[++i]
+      opts.scenarios = raw === 'all' ? [...ALL_SCENARIOS] : pick(raw, ALL_SCENARIOS, 'scenario')
+    } else throw new Error(`unknown flag "${flag}"\n${USAGE}`)
   }
-  if (opts.clients < opts.rooms * opts.senders)
-    throw new Error(
-      `--clients (${opts.clients}) must be at least --rooms × --senders (${opts.rooms * opts.senders})`,
-    )
   return opts
 }
 
-function targetList(raw: string): TargetName[] {
-  const names = raw.split(',').map((s) => s.trim())
+/** A scenario's shape with the command line's overrides laid over it, checked for sense. */
+export function shapeFor(defaults: LoadShape, overrides: Partial<LoadShape>): LoadShape {
+  const shape = { ...defaults, ...overrides }
+  if (shape.clients < shape.rooms * shape.senders)
+    throw new Error(
+      `--clients (${shape.clients}) must be at least --rooms × --senders (${shape.rooms * shape.senders})`,
+    )
+  return shape
+}
+
+function pick<T extends string>(raw: string | undefined, allowed: readonly T[], what: string): T[] {
+  const names = (raw ?? '').split(',').map((s) => s.trim())
   for (const n of names)
-    if (!(ALL_TARGETS as readonly string[]).includes(n))
-      throw new Error(`unknown target "${n}": pick from ${ALL_TARGETS.join(',')}`)
-  return names as TargetName[]
+    if (!(allowed as readonly string[]).includes(n))
+      throw new Error(`unknown ${what} "${n}": pick from ${allowed.join(',')}`)
+  return names as T[]
 }

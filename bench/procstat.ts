@@ -45,3 +45,15 @@ export function watchRss(pids: number[]): { stop: () => number } {
 }
 
 export const totalCpu = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
+
+export const totalRss = (pids: number[]) => pids.reduce((sum, pid) => sum + rssMb(pid), 0)
+
+/** The soft limit on open files of this process (children inherit it), from /proc/self/limits. */
+export function openFilesLimit(): number {
+  try {
+    const m = /Max open files\s+(\d+|unlimited)/.exec(readFileSync('/proc/self/limits', 'utf8'))
+    return m?.[1] === 'unlimited' ? Number.POSITIVE_INFINITY : Number(m?.[1] ?? Number.NaN)
+  } catch {
+    return Number.NaN
+  }
+}

@@ -1,82 +1,101 @@
-/** The markdown table, the Parley ratios, and a small hand-written SVG chart. */
-import type { BenchOptions, TargetName } from './options.ts'
-import type { LoadResult } from './tally.ts'
+/** Markdown pieces every scenario's section is made of: the per-target table, Parley's ratios, what was skipped. */
+import type { Panel } from './chart.ts'
+import type { Measured } from './measure.ts'
+import type { LoadShape, ScenarioName, TargetName } from './options.ts'
 
-export interface TargetRow extends LoadResult {
+export interface TargetRow extends Measured {
   target: TargetName
-  serverCpuS: number
-  peakRssMb: number
-  loadCpuS: number
 }
 
-const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–')
+export interface Skipped {
+  target: TargetName
+  why: string
+}
 
-export function renderReport(
-  opts: BenchOptions,
-  rows: TargetRow[],
-  skipped: Array<{ target: TargetName; why: string }>,
-): string {
-  const lines = [
-    `# Parley bench (${new Date().toISOString()})`,
-    '',
-    `${opts.clients} clients in ${opts.rooms} rooms, ${opts.senders} sender(s) per room at ${opts.rate} msg/s ` +
-      `for ${opts.seconds} s, ${opts.graceMs} ms grace. Latency is send → delivery, in ms.`,
-    '',
-    '| target | sent | deliveries/s | p50 | p90 | p99 | max | lost | dup | leaks | server CPU s | peak RSS MB | load CPU s |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
-    ...rows.map(
-      (r) =>
-        `| ${r.target} | ${r.sent} | ${f(r.deliveriesPerS)} | ${f(r.p50, 2)} | ${f(r.p90, 2)} | ${f(r.p99, 2)} | ` +
-        `${f(r.max, 2)} | ${r.lost} | ${r.duplicated} | ${r.leaks} | ${f(r.serverCpuS, 2)} | ${f(r.peakRssMb, 0)} | ` +
-        `${f(r.loadCpuS, 2)} |`,
-    ),
-    '',
+/** One scenario's result: its markdown (headline table and ratios first) and its chart panel. */
+export interface Section {
+  scenario: ScenarioName
+  markdown: string
+  panel: Panel
+}
+
+export const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–')
+
+/** A markdown table, the first column left-aligned and the rest (numbers) right-aligned. */
+export function table(headers: string[], rows: Array<Array<string | number>>): string[] {
+  return [
+    `| ${headers.join(' | ')} |`,
+    `|---|${headers
+      .slice(1)
+      .map(() => '--:')
+      .join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
   ]
-  const base = (name: TargetName) => rows.find((r) => r.target === name)
-  const ratios: string[] = []
+}
+
+export function shapeLine(shape: LoadShape, nodes = 1): string {
+  const where = nodes > 1 ? ` over ${nodes} server nodes (one Redis, one Postgres)` : ''
+  return (
+    `${shape.clients} clients in ${shape.rooms} rooms${where}, ${shape.senders} sender(s) per room at ` +
+    `${shape.rate} msg/s for ${shape.seconds} s (${shape.clients * shape.senders * shape.rate} deliveries/s ` +
+    `offered), ${shape.graceMs} ms grace. Latency is send → delivery, in ms.`
+  )
+}
+
+/** The classic per-run table: what was delivered, how fast, what went missing, what the server spent. */
+export function loadTable(rows: TargetRow[]): string[] {
+  return table(
+    // biome-ignore format: one header row reads better on one line
+    ['target', 'sent', 'deliveries/s', 'p50', 'p90', 'p99', 'max', 'lost', 'dup', 'leaks', 'server CPU s', 'peak RSS MB', 'load CPU s'],
+    rows.map((r) => [
+      r.target,
+      r.sent,
+      f(r.deliveriesPerS),
+      f(r.p50, 2),
+      f(r.p90, 2),
+      f(r.p99, 2),
+      f(r.max, 2),
+      r.lost,
+      r.duplicated,
+      r.leaks,
+      f(r.serverCpuS, 2),
+      f(r.peakRssMb, 0),
+      f(r.loadCpuS, 2),
+    ]),
+  )
+}
+
+export interface Metric<R> {
+  label: string
+  value: (row: R) => number
+}
+
+/** Each Parley target's figures divided by the floor's and by Socket.IO's: the headline of every scenario. */
+export function ratioTable<R extends { target: TargetName }>(rows: R[], metrics: Array<Metric<R>>): string[] {
+  const lines: Array<Array<string | number>> = []
   for (const p of rows.filter((r) => r.target.startsWith('parley')))
     for (const ref of ['floor', 'socketio'] as const) {
-      const b = base(ref)
-      if (b)
-        ratios.push(
-          `| ${p.target} ÷ ${ref} | ${f(p.deliveriesPerS / b.deliveriesPerS, 2)} | ${f(p.p99 / b.p99, 2)} | ` +
-            `${f(p.serverCpuS / b.serverCpuS, 2)} |`,
-        )
+      const b = rows.find((r) => r.target === ref)
+      if (b) lines.push([`${p.target} ÷ ${ref}`, ...metrics.map((m) => f(m.value(p) / m.value(b), 2))])
     }
-  if (ratios.length)
-    lines.push('| ratio | deliveries/s | p99 | server CPU |', '|---|--:|--:|--:|', ...ratios, '')
-  for (const s of skipped) lines.push(`- skipped **${s.target}**: ${s.why}`)
-  return lines.join('\n')
+  return lines.length ? [...table(['ratio', ...metrics.map((m) => m.label)], lines), ''] : []
 }
 
-/** Two bar groups (p99 ms, deliveries/s), one bar per target, each scaled to its own maximum. */
-export function renderChart(rows: TargetRow[]): string {
-  const colors = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2']
-  const metrics = [
-    { label: 'p99 latency (ms)', value: (r: TargetRow) => r.p99 },
-    { label: 'deliveries/s', value: (r: TargetRow) => r.deliveriesPerS },
-  ]
-  const [w, h, barW, gap] = [640, 260, 40, 8]
-  const parts: string[] = []
-  metrics.forEach((m, g) => {
-    const x0 = 40 + g * (w / 2)
-    const max = Math.max(...rows.map((r) => m.value(r)).filter(Number.isFinite), 1)
-    parts.push(`<text x="${x0}" y="20" font-size="13">${m.label}</text>`)
-    rows.forEach((r, i) => {
-      const v = m.value(r)
-      const bh = Number.isFinite(v) ? (v / max) * (h - 80) : 0
-      const x = x0 + i * (barW + gap)
-      parts.push(
-        `<rect x="${x}" y="${h - 40 - bh}" width="${barW}" height="${bh}" fill="${colors[i % 4]}"/>`,
-        `<text x="${x + barW / 2}" y="${h - 44 - bh}" font-size="10" text-anchor="middle">${f(v, 1)}</text>`,
-      )
-    })
-  })
-  rows.forEach((r, i) => {
-    parts.push(
-      `<rect x="${40 + i * 150}" y="${h - 22}" width="10" height="10" fill="${colors[i % 4]}"/>`,
-      `<text x="${54 + i * 150}" y="${h - 13}" font-size="11">${r.target}</text>`,
-    )
-  })
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif">\n${parts.join('\n')}\n</svg>\n`
+export const LOAD_RATIOS: Array<Metric<TargetRow>> = [
+  { label: 'deliveries/s', value: (r) => r.deliveriesPerS },
+  { label: 'p99', value: (r) => r.p99 },
+  { label: 'server CPU', value: (r) => r.serverCpuS },
+]
+
+export const skippedLines = (skipped: Skipped[]) => skipped.map((s) => `- skipped **${s.target}**: ${s.why}`)
+
+/** The p99 and deliveries/s panel of a load scenario. */
+export function loadPanel(title: string, rows: TargetRow[]): Panel {
+  return {
+    title,
+    groups: [
+      { label: 'p99 latency (ms)', bars: rows.map((r) => ({ name: r.target, value: r.p99 })) },
+      { label: 'deliveries/s', bars: rows.map((r) => ({ name: r.target, value: r.deliveriesPerS })) },
+    ],
+  }
 }

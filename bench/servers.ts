@@ -1,15 +1,19 @@
-/** Starts each target's server process(es) and says why a target cannot run. */
+/**
+ * Starts each target's server process(es) and says why a target cannot run. With `nodes` > 1 the processes
+ * share one Redis (and, for Parley, one Postgres schema), as behind a load balancer.
+ */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { isolatedEnv } from '../tests/support/app.ts'
 import { assertReachable } from '../tests/support/backends.ts'
 import { spawnParley } from '../tests/support/process.ts'
 import type { Kind } from './clients.ts'
-import type { BenchOptions, TargetName } from './options.ts'
+import { type BenchOptions, PROFILE_DIR, type TargetName } from './options.ts'
 
 export interface RunningTarget {
   kind: Kind
-  url: string
+  /** One per node. */
+  urls: string[]
   pids: number[]
   stop: () => Promise<void>
 }
@@ -18,7 +22,9 @@ export interface RunningTarget {
 const RAISED = { MESSAGE_BURST: '10000', MESSAGES_PER_10S: '100000', SOCKETS_PER_IP: '100000' }
 
 /** Why `target` cannot run here, or undefined when it can. */
-export async function whyNot(target: TargetName, opts: BenchOptions): Promise<string | undefined> {
+export async function whyNot(target: TargetName, opts: BenchOptions, nodes = 1): Promise<string | undefined> {
+  if (nodes > 1 && target === 'parley-embedded')
+    return 'PGlite and the in-memory bus live inside one process: the embedded default cannot run two nodes'
   const needs = target === 'parley-embedded' ? [] : target === 'parley-pg' ? ['db', 'redis'] : ['redis']
   if (needs.includes('redis')) {
     const err = await assertReachable(opts.redisUrl).catch((e: Error) => e)
@@ -39,15 +45,22 @@ export async function whyNot(target: TargetName, opts: BenchOptions): Promise<st
   return undefined
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after `graceMs` (a profiled node needs time to write its profile on the way out). */
+function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve()
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   child.kill('SIGTERM')
-  const force = setTimeout(() => child.kill('SIGKILL'), 5000)
+  const force = setTimeout(() => child.kill('SIGKILL'), graceMs)
   return exited.finally(() => clearTimeout(force))
 }
 
-async function spawnScript(kind: Kind, script: string, env: Record<string, string>): Promise<RunningTarget> {
+interface Started {
+  url: string
+  pid: number
+  stop: () => Promise<void>
+}
+
+async function spawnScript(script: string, env: Record<string, string>): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -63,34 +76,57 @@ async function spawnScript(kind: Kind, script: string, env: Record<string, strin
       }
     })
   })
-  return { kind, url, pids: [child.pid ?? 0], stop: () => stopChild(child) }
+  return { url, pid: child.pid ?? 0, stop: () => stopChild(child) }
 }
 
-export async function startTarget(target: TargetName, opts: BenchOptions): Promise<RunningTarget> {
+/** Parley's own entry point; under --cpu-prof each node writes a .cpuprofile into PROFILE_DIR when it exits. */
+async function spawnParleyNode(env: Record<string, string>, cpuProf: boolean): Promise<Started> {
+  const profiling: Record<string, string> = cpuProf
+    ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${PROFILE_DIR}`.trim() }
+    : {}
+  const node = await spawnParley({ ...env, ...RAISED, ...profiling })
+  return { url: node.url, pid: node.child.pid ?? 0, stop: () => stopChild(node.child, 30_000) }
+}
+
+/** Starts `nodes` processes one after another (Parley's second node finds the schema migrated). */
+async function startNodes(nodes: number, start: () => Promise<Started>): Promise<Started[]> {
+  const started: Started[] = []
+  try {
+    for (let i = 0; i < nodes; i++) started.push(await start())
+  } catch (err) {
+    await Promise.all(started.map((s) => s.stop()))
+    throw err
+  }
+  return started
+}
+
+const running = (kind: Kind, started: Started[], after = async () => {}): RunningTarget => ({
+  kind,
+  urls: started.map((s) => s.url),
+  pids: started.map((s) => s.pid),
+  stop: async () => {
+    await Promise.all(started.map((s) => s.stop()))
+    await after()
+  },
+})
+
+export async function startTarget(target: TargetName, opts: BenchOptions, nodes = 1): Promise<RunningTarget> {
   const prefix = `bench${process.pid}${Date.now().toString(36)}:`
+  const relay = { REDIS_URL: opts.redisUrl, CHANNEL_PREFIX: prefix }
   if (target === 'floor')
-    return spawnScript('floor', 'bench/floor.ts', { REDIS_URL: opts.redisUrl, CHANNEL_PREFIX: prefix })
+    return running('floor', await startNodes(nodes, () => spawnScript('bench/floor.ts', relay)))
   if (target === 'socketio')
-    return spawnScript('socketio', 'bench/peer-socketio.ts', {
-      REDIS_URL: opts.redisUrl,
-      CHANNEL_PREFIX: prefix,
-    })
+    return running('socketio', await startNodes(nodes, () => spawnScript('bench/peer-socketio.ts', relay)))
   const backend =
     target === 'parley-pg'
       ? { name: 'postgres+redis', databaseUrl: opts.databaseUrl, redisUrl: opts.redisUrl }
       : { name: 'pglite+memory' }
   const { env, cleanup } = await isolatedEnv(backend)
-  const node = await spawnParley({ ...env, ...RAISED }).catch(async (err: Error) => {
-    await cleanup()
-    throw err
-  })
-  return {
-    kind: 'parley',
-    url: node.url,
-    pids: [node.child.pid ?? 0],
-    stop: async () => {
-      await stopChild(node.child)
+  const started = await startNodes(nodes, () => spawnParleyNode(env, opts.cpuProf)).catch(
+    async (err: Error) => {
       await cleanup()
+      throw err
     },
-  }
+  )
+  return running('parley', started, cleanup)
 }
