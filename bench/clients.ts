@@ -16,13 +16,19 @@ export interface BenchSocket {
   close(): void
 }
 
-export type OnText = (text: string) => void
+export interface Handlers {
+  /** Each bench message's text, as it arrives. */
+  text: (text: string) => void
+  /** The socket closed (by the server, or by the bench at the end), with the close code or reason. */
+  gone: (why: string) => void
+}
 
 const BODY = /<p class="body">([\s\S]*?)<\/p>/g
 const MESSAGES = '<hx-partial hx-target="#messages"'
 
-function opened(ws: WebSocket, onText: (data: string) => void): Promise<WebSocket> {
-  ws.on('message', (data) => onText(data.toString()))
+function opened(ws: WebSocket, onFrame: (data: string) => void, gone: Handlers['gone']): Promise<WebSocket> {
+  ws.on('message', (data) => onFrame(data.toString()))
+  ws.on('close', (code) => gone(`close ${code}`))
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(ws))
     ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)))
@@ -33,12 +39,13 @@ function opened(ws: WebSocket, onText: (data: string) => void): Promise<WebSocke
 export async function connectFloor(
   url: string,
   room: string,
-  onText: OnText,
+  on: Handlers,
   from?: string,
 ): Promise<BenchSocket> {
   const ws = await opened(
     new WebSocket(`${url.replace(/^http/, 'ws')}/?room=${room}`, { localAddress: from }),
-    onText,
+    on.text,
+    on.gone,
   )
   return { send: (text) => ws.send(text), close: () => ws.terminate() }
 }
@@ -46,7 +53,7 @@ export async function connectFloor(
 export function connectSocketIo(
   url: string,
   room: string,
-  onText: OnText,
+  on: Handlers,
   from?: string,
 ): Promise<BenchSocket> {
   const socket = io(url, {
@@ -56,7 +63,8 @@ export function connectSocketIo(
     reconnection: false,
     localAddress: from,
   } as Parameters<typeof io>[1])
-  socket.on('msg', (text: string) => onText(text))
+  socket.on('msg', (text: string) => on.text(text))
+  socket.on('disconnect', (reason) => on.gone(reason))
   return new Promise((resolve, reject) => {
     socket.once('connect', () =>
       resolve({ send: (text) => socket.emit('msg', text), close: () => socket.disconnect() }),
@@ -73,15 +81,16 @@ export async function connectParley(
   base: string,
   user: HttpUser,
   slug: string,
-  onText: OnText,
+  on: Handlers,
   from?: string,
 ): Promise<BenchSocket> {
   const url = `${base.replace(/^http/, 'ws')}/rooms/${slug}/ws`
   const headers = { cookie: user.cookieHeader, origin: base }
-  const ws = await opened(new WebSocket(url, { headers, localAddress: from }), (frame) => {
+  const onFrame = (frame: string) => {
     if (!frame.startsWith(MESSAGES)) return
-    for (const m of frame.matchAll(BODY)) onText(m[1] as string)
-  })
+    for (const m of frame.matchAll(BODY)) on.text(m[1] as string)
+  }
+  const ws = await opened(new WebSocket(url, { headers, localAddress: from }), onFrame, on.gone)
   ws.send(JSON.stringify({ type: 'resume', last_seq: 0 }))
   const page = `${base}/rooms/${slug}`
   return {

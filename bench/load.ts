@@ -1,10 +1,18 @@
 /**
  * The load generator, a process of its own: opens the sockets, sends for `seconds`, waits `graceMs`, and prints
  * one JSON line of results. Stdout lines: {"phase":"cast"} once accounts and rooms exist (before any socket),
- * {"phase":"ready"} once every socket is open and `settleMs` has passed, then {"phase":"result"}.
+ * {"phase":"open"} once every socket is open and `settleMs` has passed, {"phase":"ready"} after `warmupS` of
+ * unmeasured sending (the clock starts there), then {"phase":"result"}.
  *   node --import tsx bench/load.ts '{"kind":"floor","urls":["http://127.0.0.1:1234"],"shape":{...}}'
  */
-import { type BenchSocket, connectFloor, connectParley, connectSocketIo, type Kind } from './clients.ts'
+import {
+  type BenchSocket,
+  connectFloor,
+  connectParley,
+  connectSocketIo,
+  type Handlers,
+  type Kind,
+} from './clients.ts'
 import type { LoadShape } from './options.ts'
 import { castParley, pool } from './parley-setup.ts'
 import { Tally } from './tally.ts'
@@ -43,17 +51,29 @@ async function connectAll(tally: Tally): Promise<{ sockets: BenchSocket[]; conne
     const room = roomOf(i)
     const url = job.urls[nodeOf(i)] as string
     const from = sourceOf(i, url)
-    const onText = (text: string) => tally.received(i, room, text, now())
-    if (cast) return connectParley(url, cast.userOf(i, isSender(i)), cast.slugs[room] as string, onText, from)
-    if (job.kind === 'socketio') return connectSocketIo(url, `r${room}`, onText, from)
-    return connectFloor(url, `r${room}`, onText, from)
+    const on: Handlers = {
+      text: (text) => tally.received(i, room, text, now()),
+      gone: (why) => tally.gone(why),
+    }
+    if (cast) return connectParley(url, cast.userOf(i, isSender(i)), cast.slugs[room] as string, on, from)
+    if (job.kind === 'socketio') return connectSocketIo(url, `r${room}`, on, from)
+    return connectFloor(url, `r${room}`, on, from)
   })
   return { sockets, connectS: (now() - connecting) / 1000 }
 }
 
-/** Each sender sends at `rate` until `end`, its first send spread over one gap so senders do not beat together. */
-async function send(sockets: BenchSocket[], tally: Tally, start: number): Promise<void> {
-  const end = start + shape.seconds * 1000
+/**
+ * Each sender sends at `rate` for `seconds`, its first send spread over one gap so senders do not beat together.
+ * Warm-up messages say "warm" instead of "bench": the tally counts them as foreign, not as sent or delivered.
+ */
+async function send(
+  sockets: BenchSocket[],
+  tally: Tally,
+  seconds: number,
+  word: 'bench' | 'warm',
+): Promise<void> {
+  const start = now()
+  const end = start + seconds * 1000
   const gap = 1000 / shape.rate
   const count = shape.rooms * shape.senders
   const senders = sockets.slice(0, count).map(async (socket, s) => {
@@ -63,8 +83,8 @@ async function send(sockets: BenchSocket[], tally: Tally, start: number): Promis
       if (due >= end) return
       const wait = due - now()
       if (wait > 0) await sleep(wait)
-      tally.sent(roomOf(s))
-      socket.send(`bench ${roomOf(s)} ${s}-${n} ${now().toFixed(3)}`)
+      if (word === 'bench') tally.sent(roomOf(s))
+      socket.send(`${word} ${roomOf(s)} ${s}-${n} ${now().toFixed(3)}`)
     }
   })
   await Promise.all(senders)
@@ -76,11 +96,15 @@ async function main(): Promise<void> {
   )
   const tally = new Tally(perRoom.map((c) => c.length))
   const { sockets, connectS } = await connectAll(tally)
-  await sleep(shape.settleMs) // let resumes and joins settle before the clock starts
-  say({ phase: 'ready', connectS })
+  await sleep(shape.settleMs) // let resumes and joins settle before anything is read or sent
+  say({ phase: 'open', connectS })
+  const sending = shape.seconds > 0 && shape.senders > 0
+  // A cold server (every step starts one) first compiles its hot paths: that is not its steady state.
+  if (sending && shape.warmupS > 0) await send(sockets, tally, shape.warmupS, 'warm')
+  say({ phase: 'ready' })
   const cpu0 = process.cpuUsage()
-  if (shape.seconds > 0 && shape.senders > 0) {
-    await send(sockets, tally, now())
+  if (sending) {
+    await send(sockets, tally, shape.seconds, 'bench')
     await sleep(shape.graceMs)
   }
   tally.closed = true

@@ -25,6 +25,46 @@ type Line = { phase: string; connectS?: number } & LoadResult & { loadCpuS: numb
 
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n)
 
+/** What the server looks like at each phase the load generator announces. */
+class Readings {
+  rssBeforeMb = Number.NaN
+  rssOpenMb = Number.NaN
+  connectS = Number.NaN
+  private cpu0 = 0
+  private fromUs = 0
+  private rss: { stop: () => number } | undefined
+
+  constructor(private readonly pids: number[]) {}
+
+  cast(): void {
+    this.rssBeforeMb = totalRss(this.pids)
+  }
+
+  open(connectS: number | undefined): void {
+    this.rssOpenMb = totalRss(this.pids)
+    this.connectS = connectS ?? Number.NaN
+  }
+
+  ready(): void {
+    this.cpu0 = totalCpu(this.pids)
+    this.rss = watchRss(this.pids)
+    this.fromUs = monotonicUs()
+  }
+
+  result(line: Line): Measured {
+    const { phase: _, ...result } = line
+    return {
+      ...result,
+      connectS: this.connectS,
+      serverCpuS: totalCpu(this.pids) - this.cpu0,
+      peakRssMb: this.rss?.stop() ?? Number.NaN,
+      rssBeforeMb: this.rssBeforeMb,
+      rssOpenMb: this.rssOpenMb,
+      window: { fromUs: this.fromUs, toUs: monotonicUs() },
+    }
+  }
+}
+
 export function runLoad(
   server: RunningTarget,
   shape: LoadShape,
@@ -34,10 +74,10 @@ export function runLoad(
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', job], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
+  const at = new Readings(server.pids)
   return new Promise((resolve, reject) => {
-    let [cpu0, rssBeforeMb, rssOpenMb, fromUs] = [0, Number.NaN, Number.NaN, 0]
-    let rss: { stop: () => number } | undefined
-    const limit = (shape.seconds * 1000 + shape.graceMs + shape.settleMs) * 2 + shape.clients * 30 + 180_000
+    const sendingMs = (shape.seconds + shape.warmupS) * 1000 + shape.graceMs + shape.settleMs
+    const limit = sendingMs * 2 + shape.clients * 30 + 180_000
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
       reject(new Error(`load did not finish within ${Math.round(limit / 1000)} s`))
@@ -49,29 +89,15 @@ export function runLoad(
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       const msg = JSON.parse(line) as Line
       if (msg.phase === 'cast') {
-        rssBeforeMb = totalRss(server.pids)
+        at.cast()
         log(`accounts and rooms ready, opening ${shape.clients} sockets`)
+      } else if (msg.phase === 'open') {
+        at.open(msg.connectS)
+        log(`sockets open in ${at.connectS.toFixed(1)} s`)
       } else if (msg.phase === 'ready') {
-        rssOpenMb = totalRss(server.pids)
-        cpu0 = totalCpu(server.pids)
-        rss = watchRss(server.pids)
-        fromUs = monotonicUs()
-        log(
-          `sockets open in ${msg.connectS?.toFixed(1)} s` +
-            (shape.seconds ? `, sending for ${shape.seconds} s` : ''),
-        )
-      } else if (msg.phase === 'result') {
-        const { phase: _, ...result } = msg
-        resolve({
-          ...result,
-          connectS: msg.connectS ?? Number.NaN,
-          serverCpuS: totalCpu(server.pids) - cpu0,
-          peakRssMb: rss?.stop() ?? Number.NaN,
-          rssBeforeMb,
-          rssOpenMb,
-          window: { fromUs, toUs: monotonicUs() },
-        })
-      }
+        at.ready()
+        if (shape.seconds) log(`sending for ${shape.seconds} s (after ${shape.warmupS} s of warm-up)`)
+      } else if (msg.phase === 'result') resolve(at.result(msg))
     })
   })
 }

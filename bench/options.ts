@@ -19,6 +19,8 @@ export interface LoadShape {
   graceMs: number
   /** Pause between "every socket open" and the clock starting, for joins to settle and memory to be read. */
   settleMs: number
+  /** Seconds of unmeasured sending at `rate` before the clock starts, so a cold server is measured warm. */
+  warmupS: number
 }
 
 export interface BenchOptions {
@@ -35,7 +37,8 @@ export interface BenchOptions {
 export const PROFILE_DIR = '/tmp/parley-cpuprof'
 
 const USAGE = `npm run bench -- [--scenario busy|ceiling|idle|nodes|all] [--targets floor,socketio,parley-pg,parley-embedded]
-  [--clients N] [--rooms N] [--senders N] [--rate N] [--seconds N] [--grace-ms N] [--settle-ms N] [--cpu-prof]
+  [--clients N] [--rooms N] [--senders N] [--rate N] [--seconds N] [--grace-ms N] [--settle-ms N]
+  [--warmup S] [--cpu-prof]
 --scenario takes a comma-separated list too (default busy, about a minute). Shape flags override the
 scenario's numbers (for ceiling, --rate is the first step). --cpu-prof writes Parley's profiles to ${PROFILE_DIR}.
 Postgres and Redis come from BENCH_DATABASE_URL / BENCH_REDIS_URL
@@ -49,6 +52,7 @@ const SHAPE_FLAGS: Record<string, keyof LoadShape> = {
   '--seconds': 'seconds',
   '--grace-ms': 'graceMs',
   '--settle-ms': 'settleMs',
+  '--warmup': 'warmupS',
 }
 
 function positive(flag: string, raw: string | undefined): number {

@@ -87,6 +87,17 @@ export const LOAD_RATIOS: Array<Metric<TargetRow>> = [
   { label: 'server CPU', value: (r) => r.serverCpuS },
 ]
 
+/** "3 sockets closed before the end: close 1008 ×3", or '' when none were. */
+export function goneText(m: Measured): string {
+  const entries = Object.entries(m.gone ?? {})
+  const n = entries.reduce((sum, [, count]) => sum + count, 0)
+  if (!n) return ''
+  return `${n} socket(s) closed before the end: ${entries.map(([why, count]) => `${why} ×${count}`).join(', ')}`
+}
+
+export const goneLines = (rows: TargetRow[]) =>
+  rows.filter((r) => goneText(r)).map((r) => `- **${r.target}**: ${goneText(r)}`)
+
 export const skippedLines = (skipped: Skipped[]) => skipped.map((s) => `- skipped **${s.target}**: ${s.why}`)
 
 /** The p99 and deliveries/s panel of a load scenario. */

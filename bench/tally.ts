@@ -11,8 +11,10 @@ export interface LoadResult {
   lost: number
   duplicated: number
   leaks: number
-  /** Frames that did not parse as a bench message. */
+  /** Frames that did not parse as a bench message (warm-up messages among them). */
   foreign: number
+  /** Sockets closed before the end (by the server, or the connection failed), by close code or reason. */
+  gone: Record<string, number>
 }
 
 export class Tally {
@@ -24,6 +26,7 @@ export class Tally {
   private duplicated = 0
   private leaks = 0
   private foreign = 0
+  private readonly goneBy: Record<string, number> = {}
 
   constructor(private readonly roomSizes: number[]) {}
 
@@ -45,6 +48,10 @@ export class Tally {
     this.latencies.push(at - Number(m[3]))
   }
 
+  gone(why: string): void {
+    if (!this.closed) this.goneBy[why] = (this.goneBy[why] ?? 0) + 1
+  }
+
   summary(seconds: number): LoadResult {
     const sorted = Float64Array.from(this.latencies).sort()
     const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN
@@ -61,6 +68,7 @@ export class Tally {
       duplicated: this.duplicated,
       leaks: this.leaks,
       foreign: this.foreign,
+      gone: this.goneBy,
     }
   }
 }

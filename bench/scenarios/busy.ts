@@ -6,6 +6,7 @@ import { eachTarget, type Log, measureOnce } from '../attempt.ts'
 import type { BenchOptions, LoadShape, ScenarioName } from '../options.ts'
 import { shapeFor } from '../options.ts'
 import {
+  goneLines,
   LOAD_RATIOS,
   loadPanel,
   loadTable,
@@ -24,6 +25,7 @@ export const BUSY: LoadShape = {
   seconds: 5,
   graceMs: 3000,
   settleMs: 500,
+  warmupS: 1,
 }
 
 export async function runFixed(
@@ -47,6 +49,7 @@ export async function runFixed(
     ...loadTable(rows),
     '',
     ...ratioTable(rows, LOAD_RATIOS),
+    ...goneLines(rows),
     ...skippedLines(skipped),
   ]
   return { scenario, markdown: markdown.join('\n'), panel: loadPanel(title, rows) }

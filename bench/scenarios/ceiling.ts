@@ -7,7 +7,7 @@ import { eachTarget, type Log, measureOnce } from '../attempt.ts'
 import type { Measured } from '../measure.ts'
 import type { BenchOptions, LoadShape, TargetName } from '../options.ts'
 import { shapeFor } from '../options.ts'
-import { f, ratioTable, type Section, skippedLines, table } from '../report.ts'
+import { f, goneText, ratioTable, type Section, skippedLines, table } from '../report.ts'
 import { BUSY } from './busy.ts'
 
 /** Messages per second per sender; × clients = deliveries/s offered (1,000 clients: 10k … 400k). */
@@ -30,7 +30,7 @@ interface CeilingRow {
 const offered = (shape: LoadShape, rate: number) => shape.clients * shape.senders * rate
 
 function fault(m: Measured): string | undefined {
-  if (m.lost > 0) return `${m.lost} lost`
+  if (m.lost > 0) return `${m.lost} lost${goneText(m) ? ` (${goneText(m)})` : ''}`
   if (!(m.p99 <= P99_LIMIT_MS)) return `p99 ${f(m.p99, 0)} ms`
   return undefined
 }

@@ -7,7 +7,7 @@ import { eachTarget, type Log, measureOnce } from '../attempt.ts'
 import type { Measured } from '../measure.ts'
 import type { BenchOptions, TargetName } from '../options.ts'
 import { shapeFor } from '../options.ts'
-import { f, ratioTable, type Section, skippedLines, table } from '../report.ts'
+import { f, goneLines, ratioTable, type Section, skippedLines, table } from '../report.ts'
 import { BUSY } from './busy.ts'
 
 interface IdleRow extends Measured {
@@ -19,7 +19,7 @@ const kbPerSocket = (r: IdleRow) => ((r.rssOpenMb - r.rssBeforeMb) * 1024) / r.c
 
 export async function idle(opts: BenchOptions, log: Log): Promise<Section> {
   const shape = shapeFor(
-    { ...BUSY, clients: 10_000, senders: 0, seconds: 0, graceMs: 0, settleMs: 3000 },
+    { ...BUSY, clients: 10_000, senders: 0, seconds: 0, graceMs: 0, settleMs: 3000, warmupS: 0 },
     opts.overrides,
   )
   log(`idle: ${shape.clients} silent sockets in ${shape.rooms} rooms`)
@@ -53,6 +53,7 @@ export async function idle(opts: BenchOptions, log: Log): Promise<Section> {
     ),
     '',
     ...ratioTable(rows, [{ label: 'KB/socket', value: kbPerSocket }]),
+    ...goneLines(rows),
     ...skippedLines(skipped),
   ]
   const panel = {
