@@ -13,12 +13,10 @@
     const el = log()
     if (el) el.scrollTop = el.scrollHeight
   }
-  const lastSeq = () => {
-    const articles = log()?.querySelectorAll('article[data-seq]') ?? []
-    let max = 0
-    for (const a of articles) max = Math.max(max, Number(a.dataset.seq) || 0)
-    return max
-  }
+  // The room's last event (message, edit or deletion) this page has: from the page, then from each frame's
+  // leading <!--seq N--> comment.
+  let lastSeq = Number(document.getElementById('room')?.dataset.lastSeq) || 0
+  const SEQ = /^<!--seq (\d+)-->/
 
   document.addEventListener('DOMContentLoaded', () => {
     if (location.hash.startsWith('#message-')) document.querySelector(location.hash)?.scrollIntoView()
@@ -33,6 +31,7 @@
   const ENDED = {
     4401: 'You signed out. Sign in again to keep chatting.',
     4403: 'You no longer have access to this room.',
+    4404: 'This room was deleted.',
     default: 'This page is no longer live. Reload it to continue.',
   }
   // 4xxx: the server says this page may not be here any more (signed out, removed); htmx will not reconnect.
@@ -41,24 +40,33 @@
     setState(code >= 4000 && code < 5000 ? 'ended' : 'closed')
     const notice = document.getElementById('notice')
     if (code >= 4000 && code < 5000 && notice) notice.textContent = ENDED[code] ?? ENDED.default
+    if (code === 4404) location.assign('/?notice=room-deleted')
   })
 
   document.addEventListener('htmx:ws:after:connection', (e) => {
     setState('open')
-    e.detail.connection.socket.send(JSON.stringify({ type: 'resume', last_seq: lastSeq() }))
+    e.detail.connection.socket.send(JSON.stringify({ type: 'resume', last_seq: lastSeq }))
   })
 
   document.addEventListener('htmx:ws:before:message:incoming', (e) => {
     const el = log()
     stick = el ? atBottom(el) : false
     const data = e.detail.message.data
-    if (
-      typeof data !== 'string' ||
-      !data.startsWith('<hx-partial hx-target="#messages" hx-swap="beforeend">')
-    )
-      return
+    if (typeof data !== 'string') return
+    const seq = SEQ.exec(data)
+    if (seq) lastSeq = Math.max(lastSeq, Number(seq[1]))
+    // A new message this page already shows (it can arrive twice around a reconnect) is not appended again.
+    const partials = data.split('<hx-partial ').length - 1
+    const appends = data.split('<hx-partial hx-target="#messages" hx-swap="beforeend">').length - 1
+    if (partials === 0 || partials !== appends) return
     const ids = [...data.matchAll(/<article class="message" id="(message-\d+)"/g)].map((m) => m[1])
     if (ids.length > 0 && ids.every((id) => document.getElementById(id))) e.preventDefault()
+  })
+
+  // Links that post (delete, deactivate) have no form: they carry the page's CSRF token as a header.
+  document.addEventListener('htmx:config:request', (e) => {
+    const token = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content')
+    if (token && e.detail?.ctx?.request?.headers) e.detail.ctx.request.headers['X-CSRF-Token'] = token
   })
 
   document.addEventListener('htmx:ws:after:message:incoming', () => {

@@ -1,11 +1,16 @@
 import { bodyParser } from '@koa/bodyparser'
 import Koa from 'koa'
+import { adminPeopleRoutes } from './http/admin-people.routes.ts'
+import { adminRoomRoutes } from './http/admin-rooms.routes.ts'
 import { authRoutes } from './http/auth.routes.ts'
 import { errorBoundary } from './http/errors.ts'
 import { healthRoutes } from './http/health.routes.ts'
+import { meRoutes } from './http/me.routes.ts'
 import { messageRoutes } from './http/messages.routes.ts'
 import { metricsRoutes } from './http/metrics.routes.ts'
+import { moderationRoutes } from './http/moderation.routes.ts'
 import { requestLog } from './http/request-log.ts'
+import { resetRoutes } from './http/reset.routes.ts'
 import { roomRoutes } from './http/rooms.routes.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { csrf, session } from './http/session.ts'
@@ -25,7 +30,17 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(bodyParser({ enableTypes: ['form'], formLimit: '64kb', encoding: 'utf-8' }))
   app.use(session(deps))
   app.use(csrf())
-  for (const routes of [authRoutes(deps), roomRoutes(deps), messageRoutes(deps)]) {
+  const routers = [
+    authRoutes(deps),
+    resetRoutes(deps),
+    meRoutes(),
+    roomRoutes(deps),
+    messageRoutes(deps),
+    moderationRoutes(deps),
+    adminRoomRoutes(deps),
+    adminPeopleRoutes(deps),
+  ]
+  for (const routes of routers) {
     app.use(routes.routes()).use(routes.allowedMethods())
   }
   return app

@@ -49,6 +49,9 @@ export async function signIn(deps: SignInDeps, input: Credentials & { ip: string
   const user = name ? await findUserByUsername(db, name) : undefined
   const ok = await verifyPassword(user?.password_hash, password)
   if (!user || !ok) throw new Invalid({ form: 'Wrong username or password.' })
+  // Said only after the right password: it tells nobody else whether the account exists.
+  if (user.deactivated)
+    throw new Invalid({ form: 'This account is deactivated. Ask an admin to reactivate it.' })
   return { id: user.id, username: user.username, role: user.role }
 }
 

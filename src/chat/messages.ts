@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely'
 import { insertMessage, pageMessages } from '../store/messages.repo.ts'
-import { findRoomById } from '../store/rooms.repo.ts'
+import { roomEvents } from '../store/room-events.repo.ts'
 import type { Database } from '../store/schema.ts'
-import { Invalid, NotFound } from './errors.ts'
+import { Forbidden, Invalid, NotFound } from './errors.ts'
 import { type RateLimiter, type Rules, takeOrThrow } from './limits.ts'
-import type { Announcer, Message, MessagePage, Room, User } from './types.ts'
+import type { Announcer, Message, MessagePage, Room, RoomEvent, User } from './types.ts'
 import * as valid from './validate.ts'
 
 export const PAGE_SIZE = 50
@@ -46,7 +46,9 @@ export async function postMessage(
     body,
     clientId,
   })
-  if (!stored) throw new NotFound('That room')
+  if (stored.kind === 'no-room') throw new NotFound('That room')
+  if (stored.kind === 'archived')
+    throw new Forbidden('This room is archived: it can be read, not written to.')
   // A client id is one composer's key: someone else's is never answered with their message.
   if (stored.message.authorId !== viewer.id)
     throw new Invalid({ body: 'This form is out of date: reload the page.' })
@@ -54,43 +56,55 @@ export async function postMessage(
   return stored.message
 }
 
-/** A page of history: the newest PAGE_SIZE messages, or those before/after a seq. */
+/**
+ * A page of history: the newest PAGE_SIZE messages, or those before/after a seq. Read in one snapshot with
+ * the room's counter, so `room.lastSeq` is exactly what the page shows (a live page resumes from it).
+ */
 export async function history(
   db: Kysely<Database>,
   room: Room,
   cursor: { before?: unknown; after?: unknown } = {},
-): Promise<MessagePage> {
+): Promise<MessagePage & { lastSeq: number }> {
   const before = valid.cursor(cursor.before)
   const after = before === undefined ? valid.cursor(cursor.after) : undefined
-  const page = await pageMessages(db, room.id, { before, after, limit: PAGE_SIZE })
-  const newestShown =
-    page.messages.at(-1)?.seq ?? (before !== undefined ? before - 1 : (after ?? room.lastSeq))
-  return { ...page, hasNewer: newestShown < room.lastSeq }
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const counter = await trx
+        .selectFrom('rooms')
+        .select('last_seq')
+        .where('id', '=', room.id)
+        .executeTakeFirst()
+      if (!counter) throw new NotFound('That room')
+      const page = await pageMessages(trx, room.id, { before, after, limit: PAGE_SIZE })
+      const newestShown =
+        page.messages.at(-1)?.seq ?? (before !== undefined ? before - 1 : (after ?? counter.last_seq))
+      return { ...page, hasNewer: newestShown < counter.last_seq, lastSeq: counter.last_seq }
+    })
 }
 
 /** Past this many missed messages a reconnecting page is re-rendered instead of replayed. */
 export const REPLAY_LIMIT = 500
 
 export type CatchUp =
-  | { kind: 'replay'; messages: Message[]; lastSeq: number }
+  | { kind: 'replay'; events: RoomEvent[]; lastSeq: number }
   | { kind: 'reload'; page: MessagePage; room: Room; lastSeq: number }
 
-/** What a page that has every message up to `lastSeq` is missing, read from the database. */
+/** What a page that has every event up to `lastSeq` is missing, read from the database. */
 export async function catchUp(db: Kysely<Database>, room: Room, lastSeq: number): Promise<CatchUp> {
-  const fresh = await findRoomById(db, room.id)
-  if (!fresh) throw new NotFound('That room')
-  const last = Math.min(lastSeq, fresh.lastSeq)
-  const { messages } = await pageMessages(db, room.id, { after: last, limit: REPLAY_LIMIT + 1 })
-  if (messages.length <= REPLAY_LIMIT)
-    return { kind: 'replay', messages, lastSeq: messages.at(-1)?.seq ?? last }
-  const page = await history(db, fresh)
-  return { kind: 'reload', page, room: fresh, lastSeq: page.messages.at(-1)?.seq ?? fresh.lastSeq }
+  const missed = await roomEvents(db, room.id, {
+    after: lastSeq,
+    before: Number.MAX_SAFE_INTEGER,
+    limit: REPLAY_LIMIT,
+  })
+  if (missed.created < REPLAY_LIMIT && missed.events.length < REPLAY_LIMIT)
+    return { kind: 'replay', events: missed.events, lastSeq: missed.through }
+  const page = await history(db, room)
+  return { kind: 'reload', page, room: { ...room, lastSeq: page.lastSeq }, lastSeq: page.lastSeq }
 }
 
-/** Messages with after < seq < before, oldest first, at most REPLAY_LIMIT: what a node fetches to fill a gap. */
-export async function messagesBetween(db: Kysely<Database>, roomId: number, after: number, before: number) {
-  const limit = Math.min(REPLAY_LIMIT, Math.max(0, before - after - 1))
-  if (limit === 0) return []
-  const { messages } = await pageMessages(db, roomId, { after, limit })
-  return messages.filter((m) => m.seq < before)
+/** The events with after < seq < before, and how far that accounts for: what a node fetches to fill a gap. */
+export function eventsBetween(db: Kysely<Database>, roomId: number, after: number, before: number) {
+  return roomEvents(db, roomId, { after, before, limit: REPLAY_LIMIT })
 }

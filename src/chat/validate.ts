@@ -72,6 +72,35 @@ export function slugify(name: string): string {
   return slug
 }
 
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/
+
+/** A room's address as typed (lower-case letters, digits and single dashes), or derived from its name if blank. */
+export function slug(raw: unknown, name: string): string {
+  const value = typeof raw === 'string' ? raw.trim() : ''
+  if (value === '') return slugify(name)
+  if (value.length > 48 || !SLUG.test(value))
+    throw new Invalid({
+      slug: 'Use up to 48 lower-case letters, digits and single dashes, like "team-chat".',
+    })
+  return value
+}
+
+/** A checkbox: present and "on" (or "true") means yes. */
+export function checked(raw: unknown): boolean {
+  return raw === 'on' || raw === 'true' || raw === true
+}
+
+/** A record id from a path or form: a positive whole number, else the thing does not exist. */
+export function id(raw: unknown): number | undefined {
+  const n =
+    typeof raw === 'string' && /^\d{1,9}$/.test(raw)
+      ? Number(raw)
+      : typeof raw === 'number'
+        ? raw
+        : Number.NaN
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined
+}
+
 /** A history cursor from the query string: a positive seq, or undefined when absent. */
 export function cursor(raw: unknown): number | undefined {
   if (raw === undefined || raw === '') return undefined

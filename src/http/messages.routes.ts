@@ -1,7 +1,7 @@
 import { Router } from '@koa/router'
 import { composerError } from '../chat/errors.ts'
 import { history, postMessage } from '../chat/messages.ts'
-import { roomBySlug } from '../chat/rooms.ts'
+import { readableRoom } from '../chat/rooms.ts'
 import { isClientId } from '../chat/validate.ts'
 import { ids } from '../render/dom-ids.ts'
 import { renderHistoryFragment } from '../render/pages.ts'
@@ -17,7 +17,7 @@ export function messageRoutes(deps: AppDeps): Router<AppState> {
   // The no-JS (and socket-down) path: the composer posts here, then the room page shows the message.
   router.post('/rooms/:slug/messages', async (ctx) => {
     const user = requireUser(ctx)
-    const room = await roomBySlug(deps.db, ctx.params.slug ?? '')
+    const { room } = await readableRoom(deps.db, user, ctx.params.slug ?? '')
     const input = { body: field(ctx, 'body'), clientId: field(ctx, 'client_id') }
     try {
       const message = await postMessage(deps, user, room, input)
@@ -35,8 +35,7 @@ export function messageRoutes(deps: AppDeps): Router<AppState> {
 
   // History pages as an htmx fragment; a plain browser gets the full page for the same cursor.
   router.get('/rooms/:slug/messages', async (ctx) => {
-    requireUser(ctx)
-    const room = await roomBySlug(deps.db, ctx.params.slug ?? '')
+    const { room } = await readableRoom(deps.db, requireUser(ctx), ctx.params.slug ?? '')
     if (!isFragmentRequest(ctx)) return ctx.redirect(`/rooms/${room.slug}?${ctx.querystring}`)
     const page = await history(deps.db, room, { before: ctx.query.before, after: ctx.query.after })
     ctx.body = renderHistoryFragment(pageView(room, page))

@@ -3,6 +3,9 @@ import type Koa from 'koa'
 import type { Logger } from '../log.ts'
 import type { AppState } from './state.ts'
 
+/** A reset link's token is a password in all but name: it never reaches the log. */
+const SECRET_PATH = /^\/reset\/[^/]+/
+
 /** One structured line per request. No cookies, no bodies: nothing secret reaches the log. */
 export function requestLog(log: Logger): Koa.Middleware<AppState> {
   return async (ctx, next) => {
@@ -16,7 +19,7 @@ export function requestLog(log: Logger): Koa.Middleware<AppState> {
         {
           reqId: ctx.state.reqId,
           method: ctx.method,
-          path: ctx.path,
+          path: ctx.path.replace(SECRET_PATH, '/reset/[redacted]'),
           status: ctx.status,
           ms: Math.round(ms * 10) / 10,
           user: ctx.state.user?.id,

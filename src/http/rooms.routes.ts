@@ -2,7 +2,8 @@ import { Router } from '@koa/router'
 import { newClientId } from '../auth/tokens.ts'
 import { Invalid } from '../chat/errors.ts'
 import { history } from '../chat/messages.ts'
-import { createRoom, roomBySlug, rooms } from '../chat/rooms.ts'
+import { createRoom } from '../chat/room-admin.ts'
+import { readableRoom, rooms } from '../chat/rooms.ts'
 import type { Room } from '../chat/types.ts'
 import { renderIndex, renderRoomPage } from '../render/pages.ts'
 import { type ComposerView, pageView } from '../render/view-models.ts'
@@ -21,6 +22,7 @@ export async function showRoom(
   ctx.body = renderRoomPage({
     viewer: viewer(ctx),
     room,
+    lastSeq: page.lastSeq,
     history: pageView(room, page),
     composer: {
       slug: room.slug,
@@ -33,32 +35,49 @@ export async function showRoom(
   })
 }
 
+/** Fixed notices the room list can show after a redirect (never text from the query string itself). */
+const NOTICES: Record<string, string> = {
+  'room-deleted': 'The room you were in was deleted.',
+  'no-access': 'You no longer have access to that room.',
+}
+
 export function roomRoutes(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>()
 
   router.get('/', async (ctx) => {
-    if (!ctx.state.user) return ctx.redirect((await countUsers(deps.db)) === 0 ? '/signup' : '/login')
-    ctx.body = renderIndex({ viewer: viewer(ctx), rooms: await rooms(deps.db) })
+    const user = ctx.state.user
+    if (!user) return ctx.redirect((await countUsers(deps.db)) === 0 ? '/signup' : '/login')
+    const notice = NOTICES[String(ctx.query.notice)]
+    ctx.body = renderIndex({ viewer: viewer(ctx), rooms: await rooms(deps.db, user), notice })
   })
 
+  // The room list's quick "create a room" form; /admin/rooms has every option.
   router.post('/rooms', async (ctx) => {
     const user = requireUser(ctx)
     const values = { name: field(ctx, 'name'), topic: field(ctx, 'topic') }
     try {
-      const room = await createRoom(deps.db, user, values)
-      deps.log.info({ reqId: ctx.state.reqId, user: user.id, room: room.id }, 'room created')
+      const room = await createRoom(deps, user, { ...values, slug: '', private: '' })
       ctx.status = 303
       ctx.redirect(`/rooms/${room.slug}`)
     } catch (err) {
       if (!(err instanceof Invalid)) throw err
       ctx.status = 422
-      ctx.body = renderIndex({ viewer: viewer(ctx), rooms: await rooms(deps.db), values, errors: err.fields })
+      ctx.body = renderIndex({
+        viewer: viewer(ctx),
+        rooms: await rooms(deps.db, user),
+        values,
+        errors: err.fields,
+      })
     }
   })
 
   router.get('/rooms/:slug', async (ctx) => {
-    requireUser(ctx)
-    await showRoom(deps, ctx, await roomBySlug(deps.db, ctx.params.slug ?? ''))
+    const { room, moved } = await readableRoom(deps.db, requireUser(ctx), ctx.params.slug ?? '')
+    if (moved) {
+      ctx.status = 301
+      return ctx.redirect(`/rooms/${room.slug}${ctx.querystring ? `?${ctx.querystring}` : ''}`)
+    }
+    await showRoom(deps, ctx, room)
   })
 
   return router

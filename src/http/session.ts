@@ -33,10 +33,14 @@ export function session(deps: AppDeps): Koa.Middleware<AppState> {
   }
 }
 
-/** Every state-changing request must carry the form's `_csrf`. */
+/**
+ * Every state-changing request must carry the token: the form's `_csrf`, or (for htmx requests from links,
+ * which have no form) the X-CSRF-Token header public/chat.js adds from the page's meta tag.
+ */
 export function csrf(): Koa.Middleware<AppState> {
   return async (ctx, next) => {
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(ctx.method) && !safeEqual(field(ctx, '_csrf'), ctx.state.csrf)) {
+    const sent = field(ctx, '_csrf') || ctx.get('X-CSRF-Token')
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(ctx.method) && !safeEqual(sent, ctx.state.csrf)) {
       throw new Forbidden('This form has expired. Go back, reload the page and try again.')
     }
     await next()

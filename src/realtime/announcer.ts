@@ -2,36 +2,48 @@ import { type Bus, controlTopic, roomTopic } from '../bus/bus.ts'
 import type { Announcer } from '../chat/types.ts'
 import type { Logger } from '../log.ts'
 import type { Metrics } from '../metrics/metrics.ts'
-import { renderMessageFrame } from '../render/frames.ts'
-import { encodeFrame } from './envelope.ts'
+import { renderEventFrame, renderRoomFrame } from '../render/frames.ts'
+import { type Control, encodeControl } from './control.ts'
+import { encodeFrame, type Frame } from './envelope.ts'
 import type { Hub } from './hub.ts'
 
 /**
- * Renders a new message's frame once, hands it to this node's sockets at once and publishes it for the other
- * nodes (this node drops its own copy when it comes back: same seq). A failed publish is logged: the message
- * is stored, and the other nodes' repair delivers it.
+ * Renders each room event's frame once, hands it to this node's sockets at once and publishes it for the other
+ * nodes (this node drops its own copy when it comes back: same seq). A failed publish is logged: the event is
+ * stored, and the other nodes' repair delivers it. Control notices (close these sockets) work the same way.
  */
 export function busAnnouncer(bus: Bus, hub: Hub, prefix: string, log: Logger, metrics: Metrics): Announcer {
+  const publish = (topic: string, payload: string, what: object) =>
+    bus.publish(topic, payload).catch((err: Error) => {
+      log.warn({ ...what, err: err.message }, 'publish failed; other nodes will repair or recheck')
+    })
+  const room = (roomId: number, frame: Frame) => {
+    hub.deliverLocal(roomId, frame)
+    publish(roomTopic(prefix, roomId), encodeFrame(frame), { room: roomId, seq: frame.seq })
+  }
+  const control = (notice: Control) => {
+    hub.control(notice)
+    publish(controlTopic(prefix), encodeControl(notice), notice)
+  }
   return {
-    sessionEnded(sessionHash) {
-      hub.closeSession(sessionHash)
-      bus.publish(controlTopic(prefix), `session-ended ${sessionHash}`).catch((err: Error) => {
-        log.warn(
-          { err: err.message },
-          'could not tell other nodes a session ended; its sockets fail at their next upgrade',
-        )
-      })
-    },
-    messageCreated(room, message) {
+    messageCreated(r, message) {
       metrics.messageStored()
-      const frame = { seq: message.seq, html: renderMessageFrame(message), at: message.createdAt.getTime() }
-      hub.deliverLocal(room.id, frame)
-      bus.publish(roomTopic(prefix, room.id), encodeFrame(frame)).catch((err: Error) => {
-        log.warn(
-          { room: room.id, seq: message.seq, err: err.message },
-          'publish failed; other nodes will repair',
-        )
+      room(r.id, {
+        seq: message.seq,
+        html: renderEventFrame({ kind: 'created', seq: message.seq, message }),
+        at: message.createdAt.getTime(),
       })
     },
+    messageChanged(r, event) {
+      room(r.id, { seq: event.seq, html: renderEventFrame(event) })
+    },
+    roomChanged(r) {
+      // Outside the seq order, so not deduplicated: through the bus only, which this node hears too.
+      publish(roomTopic(prefix, r.id), encodeFrame({ seq: 0, html: renderRoomFrame(r) }), { room: r.id })
+    },
+    roomDeleted: (roomId) => control({ kind: 'room-deleted', id: roomId }),
+    roomAccessChanged: (roomId) => control({ kind: 'room-access', id: roomId }),
+    userEnded: (userId) => control({ kind: 'user-ended', id: userId }),
+    sessionEnded: (hash) => control({ kind: 'session-ended', hash }),
   }
 }

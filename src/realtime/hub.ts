@@ -2,8 +2,15 @@ import { type Bus, roomTopic } from '../bus/bus.ts'
 import type { Logger } from '../log.ts'
 import type { DeliveryStats } from '../metrics/metrics.ts'
 import type { Client } from './client.ts'
+import type { Control } from './control.ts'
 import { decodeFrame, type Frame } from './envelope.ts'
 import { type LoadFrames, RoomChannel } from './room-channel.ts'
+
+/** Which of these people may still read the room (from the database). */
+export type Readers = (roomId: number, userIds: number[]) => Promise<Set<number>>
+
+/** Close codes htmx does not reconnect after; public/chat.js tells the reader what happened for each. */
+export const CLOSE = { signedOut: 4401, noAccess: 4403, roomGone: 4404 } as const
 
 /**
  * This node's sockets by room. A room's bus topic is subscribed while at least one local socket is in it,
@@ -19,6 +26,7 @@ export class Hub {
     private readonly prefix: string,
     private readonly load: LoadFrames,
     private readonly log: Logger,
+    private readonly readers: Readers,
     private readonly stats?: DeliveryStats,
   ) {}
 
@@ -87,11 +95,30 @@ export class Hub {
     else this.perIp.delete(ip)
   }
 
-  /** Closes the sockets of an ended session (signed out) with a code htmx does not reconnect after. */
-  closeSession(sessionHash: string): void {
-    for (const client of this.clients) {
-      if (client.sessionHash === sessionHash) client.ws.close(4401, 'You signed out.')
+  /** Acts on a control notice, from this node or another: closes the sockets it is about. */
+  control(notice: Control): void {
+    const close = (match: (c: Client) => boolean, code: number, reason: string) => {
+      for (const client of this.clients) if (match(client)) client.ws.close(code, reason)
     }
+    if (notice.kind === 'session-ended')
+      close((c) => c.sessionHash === notice.hash, CLOSE.signedOut, 'signed out')
+    else if (notice.kind === 'user-ended')
+      close((c) => c.user.id === notice.id, CLOSE.signedOut, 'signed out')
+    else if (notice.kind === 'room-deleted')
+      close((c) => c.room.id === notice.id, CLOSE.roomGone, 'room deleted')
+    else this.recheck(notice.id)
+  }
+
+  /** Closes the sockets of people who may no longer read the room (removed from it, or it became private). */
+  private recheck(roomId: number): void {
+    const channel = this.rooms.get(roomId)
+    if (!channel) return
+    const clients = [...channel.clients]
+    this.readers(roomId, [...new Set(clients.map((c) => c.user.id))])
+      .then((allowed) => {
+        for (const c of clients) if (!allowed.has(c.user.id)) c.ws.close(CLOSE.noAccess, 'no access')
+      })
+      .catch((err) => this.log.error({ room: roomId, err: (err as Error).message }, 'access recheck failed'))
   }
 
   /** Closes every socket, e.g. with 1012 on restart (htmx reconnects, to this node or another). */

@@ -2,10 +2,12 @@ import type { Server } from 'node:http'
 import { WebSocketServer } from 'ws'
 import { cookieNames } from '../auth/cookie-names.ts'
 import { controlTopic } from '../bus/bus.ts'
-import { messagesBetween } from '../chat/messages.ts'
+import { eventsBetween } from '../chat/messages.ts'
+import { readersAmong } from '../chat/rooms.ts'
 import type { Announcer } from '../chat/types.ts'
-import { renderMessageFrame } from '../render/frames.ts'
+import { renderEventFrame } from '../render/frames.ts'
 import { busAnnouncer } from './announcer.ts'
+import { decodeControl } from './control.ts'
 import type { RealtimeDeps } from './deps.ts'
 import { Hub } from './hub.ts'
 import type { LoadFrames } from './room-channel.ts'
@@ -31,12 +33,13 @@ export interface Realtime {
 /** The WebSocket side of one node. */
 export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false })
-  const load: LoadFrames = async (roomId, after, before) =>
-    (await messagesBetween(base.db, roomId, after, before)).map((m) => ({
-      seq: m.seq,
-      html: renderMessageFrame(m),
-    }))
-  const hub = new Hub(base.bus, base.config.busPrefix, load, base.log, base.metrics)
+  const load: LoadFrames = async (roomId, after, before) => {
+    const page = await eventsBetween(base.db, roomId, after, before)
+    const frames = page.events.map((e) => ({ seq: e.seq, html: renderEventFrame(e) }))
+    return { frames, through: page.through, more: page.more }
+  }
+  const readers = (roomId: number, userIds: number[]) => readersAmong(base.db, roomId, userIds)
+  const hub = new Hub(base.bus, base.config.busPrefix, load, base.log, readers, base.metrics)
   const announce = busAnnouncer(base.bus, hub, base.config.busPrefix, base.log, base.metrics)
   const deps: RealtimeDeps = { ...base, announce }
   const gate = {
@@ -51,8 +54,9 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
   })
   base.bus
     .subscribe(controlTopic(base.config.busPrefix), (payload) => {
-      const [kind, arg] = payload.split(' ')
-      if (kind === 'session-ended' && arg) hub.closeSession(arg)
+      const notice = decodeControl(payload)
+      if (notice) hub.control(notice)
+      else base.log.warn('malformed control notice dropped')
     })
     .catch((err) => base.log.error({ err }, 'control topic subscribe failed'))
 

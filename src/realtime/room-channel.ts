@@ -1,11 +1,18 @@
-import { REPLAY_LIMIT } from '../chat/messages.ts'
 import type { Logger } from '../log.ts'
 import type { DeliveryStats } from '../metrics/metrics.ts'
 import type { Client, OutFrame } from './client.ts'
 import type { Frame } from './envelope.ts'
 
-/** Loads the frames of messages with after < seq < before from the database (the truth), at most REPLAY_LIMIT. */
-export type LoadFrames = (roomId: number, after: number, before: number) => Promise<Frame[]>
+/**
+ * Loads the frames of the room's events with after < seq < before from the database (the truth), a page at a
+ * time. `through`: every seq up to it is accounted for (one not among the frames is a hole, never coming);
+ * `more`: the page was cut short, more lies beyond `through`.
+ */
+export type LoadFrames = (
+  roomId: number,
+  after: number,
+  before: number,
+) => Promise<{ frames: Frame[]; through: number; more: boolean }>
 
 const REPAIR_AFTER_MS = 200
 
@@ -49,9 +56,9 @@ export class RoomChannel {
   async resync(): Promise<void> {
     for (;;) {
       const from = this.lastSeq
-      const frames = await this.load(this.roomId, from, Number.MAX_SAFE_INTEGER)
-      for (const frame of frames) this.receive(frame)
-      if (frames.length < REPLAY_LIMIT || this.lastSeq === from) return
+      const page = await this.load(this.roomId, from, Number.MAX_SAFE_INTEGER)
+      this.apply(page.frames, page.through)
+      if (!page.more || this.lastSeq <= from) return
     }
   }
 
@@ -86,20 +93,28 @@ export class RoomChannel {
   private async repair(): Promise<void> {
     if (this.pending.size === 0) return
     const firstPending = Math.min(...this.pending.keys())
-    const missing = await this.load(this.roomId, this.lastSeq, firstPending)
+    const page = await this.load(this.roomId, this.lastSeq, firstPending)
     this.log.info(
-      { room: this.roomId, from: this.lastSeq + 1, to: firstPending - 1, found: missing.length },
+      { room: this.roomId, from: this.lastSeq + 1, to: firstPending - 1, found: page.frames.length },
       'gap repaired',
     )
-    for (const frame of missing) this.receive(frame)
-    // A short page means the database gave all it has below `firstPending`: a seq still missing there was
-    // deleted since, and is stepped over rather than waited for. A full page means more to fetch next round.
-    while (missing.length < REPLAY_LIMIT && this.pending.size > 0) {
-      const next = Math.min(...this.pending.keys())
-      if (next > firstPending) break
-      this.lastSeq = next - 1
+    this.apply(page.frames, page.through)
+    if (this.pending.size > 0) this.scheduleRepair()
+  }
+
+  /**
+   * Takes frames read from the database, accounting for every seq up to `through`: a seq still missing there
+   * was deleted or superseded since, and is stepped over rather than waited for.
+   */
+  private apply(frames: Frame[], through: number): void {
+    for (const frame of frames) this.receive(frame)
+    const waiting = [...this.pending.keys()].filter((seq) => seq <= through).sort((a, b) => a - b)
+    for (const seq of waiting) {
+      if (!this.pending.has(seq)) continue
+      this.lastSeq = seq - 1
       this.drain()
     }
-    if (this.pending.size > 0) this.scheduleRepair()
+    if (through > this.lastSeq) this.lastSeq = through
+    this.drain()
   }
 }

@@ -82,8 +82,9 @@ async function resume(deps: RealtimeDeps, client: Client, lastSeq: number): Prom
   client.resumed = true
   if (!client.held) client.held = []
   const missed = await catchUp(deps.db, client.room, lastSeq)
-  if (missed.kind === 'reload') client.send(renderReloadFrame(pageView(missed.room, missed.page)))
-  else if (missed.messages.length > 0) client.send(renderReplayFrame(missed.messages))
+  if (missed.kind === 'reload')
+    client.send(renderReloadFrame(pageView(missed.room, missed.page), missed.lastSeq))
+  else if (missed.lastSeq > lastSeq) client.send(renderReplayFrame(missed.events, missed.lastSeq))
   client.goLive(missed.lastSeq)
 }
 

@@ -4,7 +4,7 @@ import type { WebSocketServer } from 'ws'
 import { csrfToken, hashToken } from '../auth/tokens.ts'
 import { sessionUser } from '../chat/accounts.ts'
 import { DomainError } from '../chat/errors.ts'
-import { roomBySlug } from '../chat/rooms.ts'
+import { readableRoom } from '../chat/rooms.ts'
 import type { Config } from '../config.ts'
 import { Client } from './client.ts'
 import type { RealtimeDeps } from './deps.ts'
@@ -92,7 +92,8 @@ export async function upgrade(
     const token = cookie(req, gate.sessionCookie)
     const user = token ? await sessionUser(deps.db, token) : undefined
     if (!user || !token) return void refuse(socket, 401)
-    const room = await roomBySlug(deps.db, slug)
+    // A private room's non-members get the same 404 as a room that does not exist.
+    const { room } = await readableRoom(deps.db, user, slug)
     const who = {
       user,
       room,

@@ -1,10 +1,21 @@
-import type { Message } from '../chat/types.ts'
+import type { Message, Room, RoomEvent } from '../chat/types.ts'
 import { eta } from './eta.ts'
 import { type ComposerView, messageView, type PageView } from './view-models.ts'
 
-/** The frame every socket of the room receives for a new message: rendered once, sent as is to all. */
+// Every frame of the room's order starts with `<!--seq N-->`: the page keeps the highest N it has seen and
+// resumes from it after a reconnect. htmx ignores the comment.
+
+/** The frame every socket of the room receives for a room event: rendered once, sent as is to all. */
+export function renderEventFrame(event: RoomEvent): string {
+  return eta.render('/frames/event', {
+    kind: event.kind,
+    seq: event.seq,
+    message: messageView(event.message),
+  })
+}
+
 export function renderMessageFrame(message: Message): string {
-  return eta.render('/frames/message-created', messageView(message))
+  return renderEventFrame({ kind: 'created', seq: message.seq, message })
 }
 
 /** The frame only the sender receives: a fresh composer, or the same one with its error and text kept. */
@@ -12,14 +23,20 @@ export function renderComposerFrame(composer: ComposerView): string {
   return eta.render('/frames/composer', composer)
 }
 
-/** Catch-up for a reconnected socket: the messages it missed, appended in one frame. */
-export function renderReplayFrame(messages: Message[]): string {
-  return eta.render('/frames/replay', { messages: messages.map(messageView) })
+/** Catch-up for a reconnected socket: what it missed, in order, in one frame; it then has everything to `lastSeq`. */
+export function renderReplayFrame(events: RoomEvent[], lastSeq: number): string {
+  const views = events.map((e) => ({ kind: e.kind, seq: e.seq, message: messageView(e.message) }))
+  return eta.render('/frames/replay', { events: views, lastSeq })
 }
 
 /** Too much was missed: the log is rendered afresh (latest page) instead. */
-export function renderReloadFrame(history: PageView): string {
-  return eta.render('/frames/reload', history)
+export function renderReloadFrame(history: PageView, lastSeq: number): string {
+  return eta.render('/frames/reload', { history, lastSeq })
+}
+
+/** A room's header (and composer, when archived or reopened) changed: the same frame for every open page. */
+export function renderRoomFrame(room: Room): string {
+  return eta.render('/frames/room-changed', room)
 }
 
 /** A short notice for this socket only (a malformed frame, a refused action). */

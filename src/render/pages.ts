@@ -17,6 +17,8 @@ function page(template: string, data: Layout & Record<string, unknown>): string 
 export function renderRoomPage(data: {
   viewer: Viewer
   room: Room
+  /** The room's last seq as of the history shown: the page resumes from it. */
+  lastSeq: number
   history: PageView
   composer: ComposerView
 }): string {
@@ -26,10 +28,11 @@ export function renderRoomPage(data: {
 export function renderIndex(data: {
   viewer: Viewer
   rooms: Room[]
+  notice?: string | undefined
   values?: Values
   errors?: Errors
 }): string {
-  return page('/rooms/index', { title: 'Rooms', values: {}, errors: {}, ...data })
+  return page('/rooms/index', { title: 'Rooms', values: {}, errors: {}, notice: '', ...data })
 }
 
 export function renderAuthPage(

@@ -12,6 +12,8 @@ export interface MessageView {
   time: string
   when: string
   bodyHtml: string
+  /** When it was last edited (UTC, for a tooltip), or '' if never. */
+  edited: string
 }
 
 export interface ComposerView {
@@ -49,6 +51,7 @@ export function messageView(m: Message): MessageView {
     time: iso.slice(11, 16),
     when: `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`,
     bodyHtml: linkify(m.body),
+    edited: m.editedAt ? `${m.editedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '',
   }
 }
 

@@ -13,6 +13,10 @@ export interface Room {
   name: string
   topic: string
   lastSeq: number
+  /** Only its members (and admins) can see a private room; anyone else is told it does not exist. */
+  private: boolean
+  /** An archived room is read-only: its history stays, its composer is gone. */
+  archived: boolean
 }
 
 export interface Message {
@@ -23,4 +27,15 @@ export interface Message {
   author: string
   body: string
   createdAt: Date
+  editedAt?: Date | null | undefined
+}
+
+/**
+ * Something that happened in a room, in seq order: a message was posted, edited or deleted. Each takes the
+ * room's next seq; a created event carries the message as it is now.
+ */
+export interface RoomEvent {
+  kind: 'created' | 'edited' | 'deleted'
+  seq: number
+  message: Message
 }

@@ -13,6 +13,7 @@ export interface UsersTable {
   password_hash: string
   role: Generated<Role>
   created_at: Generated<Date>
+  deactivated_at: Date | null
 }
 
 export interface SessionsTable {
@@ -29,6 +30,41 @@ export interface RoomsTable {
   topic: Generated<string>
   last_seq: Generated<number>
   created_at: Generated<Date>
+  private: Generated<boolean>
+  archived_at: Date | null
+}
+
+export interface RoomMembersTable {
+  room_id: number
+  user_id: number
+  added_at: Generated<Date>
+}
+
+export interface RoomSlugsTable {
+  slug: string
+  room_id: number
+}
+
+export interface PasswordResetsTable {
+  token_hash: string
+  user_id: number
+  created_at: Generated<Date>
+  expires_at: Date
+  used_at: Date | null
+}
+
+export type AuditTarget = 'room' | 'user' | 'message'
+
+export interface AuditLogTable {
+  id: Generated<number>
+  actor_id: number | null
+  actor: string
+  action: string
+  target_type: AuditTarget
+  target_id: number | null
+  target: string
+  detail: Generated<string>
+  created_at: Generated<Date>
 }
 
 export interface MessagesTable {
@@ -39,6 +75,9 @@ export interface MessagesTable {
   body: string
   client_id: string
   created_at: Generated<Date>
+  edited_at: Date | null
+  deleted_at: Date | null
+  changed_seq: number | null
 }
 
 export interface Database {
@@ -47,5 +86,9 @@ export interface Database {
   sessions: SessionsTable
   rooms: RoomsTable
   messages: MessagesTable
+  room_members: RoomMembersTable
+  room_slugs: RoomSlugsTable
+  password_resets: PasswordResetsTable
+  audit_log: AuditLogTable
   schema_migrations: { name: string; applied_at: Generated<Date> }
 }

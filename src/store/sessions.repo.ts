@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { User } from './records.ts'
 import type { Database } from './schema.ts'
 
@@ -22,6 +22,7 @@ export function findSessionUser(db: Kysely<Database>, tokenHash: string): Promis
     .select(['users.id', 'users.username', 'users.role'])
     .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.expires_at', '>', new Date())
+    .where('users.deactivated_at', 'is', null)
     .executeTakeFirst()
 }
 
@@ -31,4 +32,12 @@ export async function deleteSession(db: Kysely<Database>, tokenHash: string): Pr
 
 export async function deleteExpiredSessions(db: Kysely<Database>): Promise<void> {
   await db.deleteFrom('sessions').where('expires_at', '<=', new Date()).execute()
+}
+
+/** Ends every session of a person (deactivated, or their password was reset). */
+export async function deleteUserSessions(
+  db: Kysely<Database> | Transaction<Database>,
+  userId: number,
+): Promise<void> {
+  await db.deleteFrom('sessions').where('user_id', '=', userId).execute()
 }

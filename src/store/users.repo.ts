@@ -1,8 +1,11 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import type { User } from './records.ts'
 import type { Database, Role } from './schema.ts'
 
+type Db = Kysely<Database> | Transaction<Database>
+
 const FIRST_USER_LOCK = 7_245_002
+const ADMINS_LOCK = 7_245_003
 const columns = ['id', 'username', 'role'] as const
 
 /** Inserts a user; the first one ever becomes an admin. Two first sign-ups at once cannot both win. */
@@ -19,18 +22,44 @@ export function insertUser(db: Kysely<Database>, username: string, passwordHash:
   })
 }
 
+/** A user by name, with what signing in needs. Deactivated people are returned too: the caller refuses them. */
 export function findUserByUsername(
-  db: Kysely<Database>,
+  db: Db,
   username: string,
-): Promise<(User & { password_hash: string }) | undefined> {
+): Promise<(User & { password_hash: string; deactivated: boolean }) | undefined> {
   return db
     .selectFrom('users')
-    .select([...columns, 'password_hash'])
+    .select([...columns, 'password_hash', sql<boolean>`deactivated_at IS NOT NULL`.as('deactivated')])
     .where(sql<string>`lower(username)`, '=', username.toLowerCase())
     .executeTakeFirst()
 }
 
-export async function countUsers(db: Kysely<Database>): Promise<number> {
+export function findUserById(db: Db, id: number): Promise<(User & { deactivated: boolean }) | undefined> {
+  return db
+    .selectFrom('users')
+    .select([...columns, sql<boolean>`deactivated_at IS NOT NULL`.as('deactivated')])
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
+export interface Person extends User {
+  deactivated: boolean
+  createdAt: Date
+}
+
+export function listPeople(db: Db): Promise<Person[]> {
+  return db
+    .selectFrom('users')
+    .select([
+      ...columns,
+      sql<boolean>`deactivated_at IS NOT NULL`.as('deactivated'),
+      'created_at as createdAt',
+    ])
+    .orderBy(sql`lower(username)`)
+    .execute()
+}
+
+export async function countUsers(db: Db): Promise<number> {
   const row = await db
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
@@ -38,11 +67,40 @@ export async function countUsers(db: Kysely<Database>): Promise<number> {
   return Number(row.n)
 }
 
-export async function updateRole(
-  db: Kysely<Database>,
-  username: string,
-  role: Role,
-): Promise<User | undefined> {
+/**
+ * Serialises every change that could leave an install without an active admin (demotion, deactivation):
+ * two admins demoting each other at once cannot both succeed.
+ */
+export async function lockAdmins(trx: Transaction<Database>): Promise<number> {
+  await sql`SELECT pg_advisory_xact_lock(${sql.lit(ADMINS_LOCK)})`.execute(trx)
+  const row = await trx
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('role', '=', 'admin')
+    .where('deactivated_at', 'is', null)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export function setRole(db: Db, id: number, role: Role): Promise<User | undefined> {
+  return db.updateTable('users').set({ role }).where('id', '=', id).returning(columns).executeTakeFirst()
+}
+
+export function setDeactivated(db: Db, id: number, deactivated: boolean): Promise<User | undefined> {
+  return db
+    .updateTable('users')
+    .set({ deactivated_at: deactivated ? new Date() : null })
+    .where('id', '=', id)
+    .returning(columns)
+    .executeTakeFirst()
+}
+
+export async function setPasswordHash(db: Db, id: number, passwordHash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute()
+}
+
+/** For the operator CLI, which names people by username. */
+export async function updateRole(db: Db, username: string, role: Role): Promise<User | undefined> {
   return db
     .updateTable('users')
     .set({ role })

@@ -54,7 +54,7 @@ for (const backend of backends()) {
       assert.match(res.html, /value="kept topic"/)
       res = await admin.post('/rooms', { name: 'GENERAL' })
       assert.equal(res.status, 422)
-      assert.match(res.html, /A room at \/rooms\/general already exists/)
+      assert.match(res.html, /The address \/rooms\/general is taken/)
     })
 
     it('escapes room names and topics', async () => {

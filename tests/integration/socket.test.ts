@@ -6,7 +6,7 @@ import { backends } from '../support/backends.ts'
 import { articleIds, clientIdOf, HttpUser, seqs } from '../support/http.ts'
 import { openSocket, type TestSocket } from '../support/socket.ts'
 
-const isMessage = (f: string) => f.startsWith('<hx-partial hx-target="#messages" hx-swap="beforeend">')
+const isMessage = (f: string) => /^<!--seq \d+--><hx-partial hx-target="#messages" hx-swap="beforeend">/.test(f)
 const isComposer = (f: string) => f.startsWith('<hx-partial hx-target="#composer" hx-swap="outerHTML">')
 const withText = (text: string) => (frames: string[]) => frames.some((f) => isMessage(f) && f.includes(text))
 const count = (s: TestSocket, text: string) => s.frames.filter((f) => isMessage(f) && f.includes(text)).length
@@ -146,7 +146,7 @@ for (const backend of backends()) {
       const far = await socket(ben, 'bulk', 50)
       await far.waitFor((f) => f.length > 0, 'the catch-up frame')
       const reload = far.frames[0] ?? ''
-      assert.match(reload, /^<hx-partial hx-target="#messages" hx-swap="innerHTML">/)
+      assert.match(reload, /^<!--seq \d+--><hx-partial hx-target="#messages" hx-swap="innerHTML">/)
       assert.deepEqual(
         seqs(reload),
         Array.from({ length: 50 }, (_, i) => 551 + i),

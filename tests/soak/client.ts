@@ -7,7 +7,7 @@ import { type Action, nextAction, nextBody, nextGapMs, nextMalformed, OVERSIZE, 
 
 const ANSWER_WAIT_MS = 20_000
 const isComposer = (f: string) => f.startsWith('<hx-partial hx-target="#composer"')
-const isMessages = (f: string) => f.startsWith('<hx-partial hx-target="#messages"')
+const isMessages = (f: string) => /^<!--seq \d+--><hx-partial hx-target="#messages"/.test(f)
 const isNotice = (f: string) => f.startsWith('<hx-partial hx-target="#notice"')
 
 /** One person in one room, one action at a time, so each composer frame answers the one send in flight. */

@@ -273,7 +273,7 @@ describe('linkify and escapeHtml (fuzzed)', () => {
   })
 })
 
-const TEMPLATE_TAG = /^<\/?(hx-partial|article|header|span|time|p|a)[\s>]/
+const TEMPLATE_TAG = /^(<\/?(hx-partial|article|header|span|time|p|a)[\s>]|<!--seq \d+-->$)/
 const int32 = fc.integer({ min: 1, max: 2 ** 31 - 1 })
 const message: fc.Arbitrary<Message> = fc.record({
   id: int32,
@@ -289,7 +289,7 @@ describe('renderMessageFrame (fuzzed)', () => {
   it('renders one <article> in a #messages partial, with the user text escaped', () => {
     const property = fc.property(message, (m) => {
       const frame = renderMessageFrame(m)
-      assert.ok(frame.startsWith('<hx-partial hx-target="#messages" hx-swap="beforeend">'))
+      assert.ok(frame.startsWith(`<!--seq ${m.seq}--><hx-partial hx-target="#messages" hx-swap="beforeend">`))
       assert.ok(frame.trim().endsWith('</hx-partial>'))
       assert.equal(frame.split('<article').length, 2)
       assert.equal(frame.split('</article>').length, 2)

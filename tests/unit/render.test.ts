@@ -6,7 +6,15 @@ import { escapeHtml, linkify } from '../../src/render/linkify.ts'
 import { renderRoomPage } from '../../src/render/pages.ts'
 import { pageView } from '../../src/render/view-models.ts'
 
-const room: Room = { id: 1, slug: 'general', name: 'general', topic: 'Say hello', lastSeq: 7 }
+const room: Room = {
+  id: 1,
+  slug: 'general',
+  name: 'general',
+  topic: 'Say hello',
+  lastSeq: 7,
+  private: false,
+  archived: false,
+}
 const message: Message = {
   id: 42,
   roomId: 1,
@@ -28,12 +36,13 @@ describe('message rendering', () => {
     const page = renderRoomPage({
       viewer: { user: { id: 3, username: 'alice', role: 'member' }, csrf: 't' },
       room,
+      lastSeq: 7,
       history: pageView(room, { messages: [message], hasOlder: false, hasNewer: false }),
       composer: { slug: 'general', live: true, csrf: 't', clientId: 'abcdefgh', body: '' },
     })
     const frame = renderMessageFrame(message)
     assert.equal(article(page), article(frame))
-    assert.match(frame, /^<hx-partial hx-target="#messages" hx-swap="beforeend">/)
+    assert.match(frame, /^<!--seq 7--><hx-partial hx-target="#messages" hx-swap="beforeend">/)
   })
 
   it('tags each message with its id, seq, author, time and escaped, linked body', () => {

@@ -12,10 +12,13 @@ function channel(t: TestContext, stored: number, deleted: number[] = []) {
   const got: number[] = []
   const load: LoadFrames = async (_room, after, before) => {
     const out: Frame[] = []
-    for (let s = after + 1; s < Math.min(before, stored + 1) && out.length < 500; s++) {
+    const top = Math.min(before - 1, stored)
+    let s = after + 1
+    for (; s <= top && out.length < 500; s++) {
       if (!deleted.includes(s)) out.push(frame(s))
     }
-    return out
+    const more = s <= top
+    return { frames: out, through: more ? s - 1 : Math.max(after, top), more }
   }
   const ch = new RoomChannel(1, 0, load, pino({ level: 'silent' }))
   ch.clients.add({ deliver: (f: OutFrame) => got.push(f.seq) } as unknown as Client)

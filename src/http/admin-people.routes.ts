@@ -1,0 +1,88 @@
+import { Router } from '@koa/router'
+import * as peopleAdmin from '../chat/people.ts'
+import * as valid from '../chat/validate.ts'
+import { renderAdminAudit, renderAdminPeople, renderResetLinkPage } from '../render/admin.ts'
+import { renderConfirmPage } from '../render/moderation.ts'
+import { listAudit } from '../store/audit.repo.ts'
+import { findUserById } from '../store/users.repo.ts'
+import { adminOnly, done } from './admin-guard.ts'
+import { requireUser } from './session.ts'
+import { type AppDeps, type AppState, type Ctx, viewer } from './state.ts'
+
+const NOTICES: Record<string, string> = {
+  promoted: 'They are an admin now.',
+  demoted: 'They are a member now.',
+  deactivated: 'Deactivated: they were signed out everywhere.',
+  reactivated: 'Reactivated: they can sign in again.',
+}
+const AUDIT_PAGE = 50
+
+/** The link's address: PUBLIC_URL's first origin when set, else the address this request came to. */
+function origin(deps: AppDeps, ctx: Ctx): string {
+  return deps.config.publicOrigins[0] ?? ctx.origin
+}
+
+/** /admin/people (roles, deactivation, reset links) and /admin/audit. */
+export function adminPeopleRoutes(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/admin' })
+  router.use(adminOnly())
+
+  router.get('/people', async (ctx) => {
+    const people = await peopleAdmin.people(deps, requireUser(ctx))
+    ctx.body = renderAdminPeople({ viewer: viewer(ctx), people, notice: NOTICES[String(ctx.query.done)] })
+  })
+
+  for (const [path, role] of [
+    ['promote', 'admin'],
+    ['demote', 'member'],
+  ] as const) {
+    router.post(`/people/:id/${path}`, async (ctx) => {
+      await peopleAdmin.setRole(deps, requireUser(ctx), ctx.params.id, role)
+      done(ctx, `/admin/people?done=${path}d`)
+    })
+  }
+
+  router.get('/people/:id/deactivate', async (ctx) => {
+    const id = valid.id(ctx.params.id)
+    const person = id === undefined ? undefined : await findUserById(deps.db, id)
+    if (!person) return // 404 from the boundary
+    ctx.body = renderConfirmPage({
+      viewer: viewer(ctx),
+      title: `Deactivate ${person.username}?`,
+      text: `${person.username} is signed out everywhere at once and cannot sign in until reactivated. Their messages stay.`,
+      action: `/admin/people/${person.id}/deactivate`,
+      button: `Deactivate ${person.username}`,
+      back: '/admin/people',
+    })
+  })
+
+  for (const [path, active] of [
+    ['deactivate', false],
+    ['reactivate', true],
+  ] as const) {
+    router.post(`/people/:id/${path}`, async (ctx) => {
+      await peopleAdmin.setActive(deps, requireUser(ctx), ctx.params.id, active)
+      done(ctx, `/admin/people?done=${path}d`)
+    })
+  }
+
+  router.post('/people/:id/reset-link', async (ctx) => {
+    const { user, token } = await peopleAdmin.issueResetLink(deps, requireUser(ctx), ctx.params.id)
+    ctx.set('Cache-Control', 'no-store')
+    ctx.body = renderResetLinkPage({
+      viewer: viewer(ctx),
+      person: user,
+      link: `${origin(deps, ctx)}/reset/${token}`,
+      hours: peopleAdmin.RESET_LINK_HOURS,
+    })
+  })
+
+  router.get('/audit', async (ctx) => {
+    const before = valid.cursor(ctx.query.before)
+    const rows = await listAudit(deps.db, AUDIT_PAGE + 1, before)
+    const older = rows.length > AUDIT_PAGE ? rows[AUDIT_PAGE - 1]?.id : undefined
+    ctx.body = renderAdminAudit({ viewer: viewer(ctx), rows: rows.slice(0, AUDIT_PAGE), older })
+  })
+
+  return router
+}
