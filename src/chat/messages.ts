@@ -78,9 +78,13 @@ export async function history(
         .executeTakeFirst()
       if (!counter) throw new NotFound('That room')
       const page = await pageMessages(trx, room.id, { before, after, limit: PAGE_SIZE })
-      const newestShown =
-        page.messages.at(-1)?.seq ?? (before !== undefined ? before - 1 : (after ?? counter.last_seq))
-      return { ...page, hasNewer: newestShown < counter.last_seq, lastSeq: counter.last_seq }
+      // The latest page has nothing newer; a page further back asks whether any message lies beyond it
+      // (the counter alone cannot say: edits and deletions take seqs too).
+      const newestShown = page.messages.at(-1)?.seq ?? (before !== undefined ? before - 1 : (after ?? 0))
+      const hasNewer =
+        (before !== undefined || after !== undefined) &&
+        (await pageMessages(trx, room.id, { after: newestShown, limit: 1 })).messages.length > 0
+      return { ...page, hasNewer, lastSeq: counter.last_seq }
     })
 }
 
