@@ -6,9 +6,9 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { isolatedEnv } from '../tests/support/app.ts'
 import { assertReachable } from '../tests/support/backends.ts'
-import { spawnParley } from '../tests/support/process.ts'
 import type { Kind } from './clients.ts'
-import { type BenchOptions, PROFILE_DIR, type TargetName } from './options.ts'
+import type { BenchOptions, TargetName } from './options.ts'
+import { PROFILE_FLAGS, spawnParleyNode } from './parley-node.ts'
 
 export interface RunningTarget {
   kind: Kind
@@ -80,11 +80,8 @@ async function spawnScript(script: string, env: Record<string, string>): Promise
 }
 
 /** Parley's own entry point; under --cpu-prof each node writes a .cpuprofile into PROFILE_DIR when it exits. */
-async function spawnParleyNode(env: Record<string, string>, cpuProf: boolean): Promise<Started> {
-  const profiling: Record<string, string> = cpuProf
-    ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${PROFILE_DIR}`.trim() }
-    : {}
-  const node = await spawnParley({ ...env, ...RAISED, ...profiling })
+async function startParley(env: Record<string, string>, cpuProf: boolean): Promise<Started> {
+  const node = await spawnParleyNode({ ...env, ...RAISED }, cpuProf ? PROFILE_FLAGS : [])
   return { url: node.url, pid: node.child.pid ?? 0, stop: () => stopChild(node.child, 30_000) }
 }
 
@@ -122,11 +119,9 @@ export async function startTarget(target: TargetName, opts: BenchOptions, nodes 
       ? { name: 'postgres+redis', databaseUrl: opts.databaseUrl, redisUrl: opts.redisUrl }
       : { name: 'pglite+memory' }
   const { env, cleanup } = await isolatedEnv(backend)
-  const started = await startNodes(nodes, () => spawnParleyNode(env, opts.cpuProf)).catch(
-    async (err: Error) => {
-      await cleanup()
-      throw err
-    },
-  )
+  const started = await startNodes(nodes, () => startParley(env, opts.cpuProf)).catch(async (err: Error) => {
+    await cleanup()
+    throw err
+  })
   return running('parley', started, cleanup)
 }
