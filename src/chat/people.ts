@@ -28,7 +28,7 @@ export async function setRole(deps: AdminDeps, viewer: User, id: unknown, role: 
   const actor = requireAdmin(viewer)
   const target = await person(deps, id)
   if (target.role === role) return target
-  return deps.db.transaction().execute(async (trx) => {
+  const changed = await deps.db.transaction().execute(async (trx) => {
     const admins = await users.lockAdmins(trx)
     if (role === 'member' && !target.deactivated && admins <= 1) throw new Conflict(LAST_ADMIN)
     const user = await users.setRole(trx, target.id, role)
@@ -37,6 +37,9 @@ export async function setRole(deps: AdminDeps, viewer: User, id: unknown, role: 
     await insertAudit(trx, { actor, action, target: { type: 'user', id: user.id, label: user.username } })
     return user
   })
+  // A demoted admin keeps only the private rooms they are a member of.
+  if (role === 'member') deps.announce.userAccessChanged(changed.id)
+  return changed
 }
 
 /**

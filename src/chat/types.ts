@@ -21,6 +21,8 @@ export interface Announcer {
   roomDeleted(roomId: number): void
   /** Who may read a room changed (a member removed, the room made private): sockets that lost it are closed. */
   roomAccessChanged(roomId: number): void
+  /** A person's role changed: their sockets in private rooms they may no longer read are closed. */
+  userAccessChanged(userId: number): void
   /** A person was deactivated: every socket of theirs, on every node, is closed. */
   userEnded(userId: number): void
   /** A session was ended (signed out): its open sockets on every node are closed. */

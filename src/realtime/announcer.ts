@@ -43,6 +43,7 @@ export function busAnnouncer(bus: Bus, hub: Hub, prefix: string, log: Logger, me
     },
     roomDeleted: (roomId) => control({ kind: 'room-deleted', id: roomId }),
     roomAccessChanged: (roomId) => control({ kind: 'room-access', id: roomId }),
+    userAccessChanged: (userId) => control({ kind: 'user-access', id: userId }),
     userEnded: (userId) => control({ kind: 'user-ended', id: userId }),
     sessionEnded: (hash) => control({ kind: 'session-ended', hash }),
   }

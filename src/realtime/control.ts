@@ -4,6 +4,7 @@ export type Control =
   | { kind: 'user-ended'; id: number }
   | { kind: 'room-deleted'; id: number }
   | { kind: 'room-access'; id: number }
+  | { kind: 'user-access'; id: number }
 
 export function encodeControl(c: Control): string {
   return `${c.kind} ${c.kind === 'session-ended' ? c.hash : c.id}`
@@ -14,6 +15,7 @@ export function decodeControl(payload: string): Control | undefined {
   if (kind === 'session-ended') return /^[0-9a-f]{64}$/.test(arg) ? { kind, hash: arg } : undefined
   const id = Number(arg)
   if (!Number.isSafeInteger(id) || id < 1) return undefined
-  if (kind === 'user-ended' || kind === 'room-deleted' || kind === 'room-access') return { kind, id }
+  if (kind === 'user-ended' || kind === 'room-deleted' || kind === 'room-access' || kind === 'user-access')
+    return { kind, id }
   return undefined
 }

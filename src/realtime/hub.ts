@@ -106,14 +106,19 @@ export class Hub {
       close((c) => c.user.id === notice.id, CLOSE.signedOut, 'signed out')
     else if (notice.kind === 'room-deleted')
       close((c) => c.room.id === notice.id, CLOSE.roomGone, 'room deleted')
-    else this.recheck(notice.id)
+    else if (notice.kind === 'room-access')
+      this.recheck(notice.id, [...(this.rooms.get(notice.id)?.clients ?? [])])
+    else
+      for (const [roomId, ch] of this.rooms)
+        this.recheck(
+          roomId,
+          [...ch.clients].filter((c) => c.user.id === notice.id),
+        )
   }
 
-  /** Closes the sockets of people who may no longer read the room (removed from it, or it became private). */
-  private recheck(roomId: number): void {
-    const channel = this.rooms.get(roomId)
-    if (!channel) return
-    const clients = [...channel.clients]
+  /** Closes the sockets of people who may no longer read the room (removed, the room made private, demoted). */
+  private recheck(roomId: number, clients: Client[]): void {
+    if (clients.length === 0) return
     this.readers(roomId, [...new Set(clients.map((c) => c.user.id))])
       .then((allowed) => {
         for (const c of clients) if (!allowed.has(c.user.id)) c.ws.close(CLOSE.noAccess, 'no access')

@@ -55,7 +55,7 @@ export function insertMessage(db: Kysely<Database>, input: NewMessage): Promise<
       .where('id', '=', input.roomId)
       .forUpdate()
       .executeTakeFirst()
-    if (!room || !room.allowed) return { kind: 'no-room' }
+    if (!room?.allowed) return { kind: 'no-room' }
     const existing = await selectMessages(trx)
       .where('messages.room_id', '=', input.roomId)
       .where('messages.client_id', '=', input.clientId)
