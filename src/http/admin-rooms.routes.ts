@@ -1,5 +1,6 @@
 import { Router } from '@koa/router'
 import { Invalid } from '../chat/errors.ts'
+import { addRoomMember, removeRoomMember } from '../chat/members.ts'
 import * as admin from '../chat/room-admin.ts'
 import { renderAdminRoom, renderAdminRooms } from '../render/admin.ts'
 import { renderConfirmPage } from '../render/moderation.ts'
@@ -120,7 +121,7 @@ export function adminRoomRoutes(deps: AppDeps): Router<AppState> {
   router.post('/rooms/:id/members', async (ctx) => {
     const room = await admin.roomById(deps, requireUser(ctx), ctx.params.id)
     try {
-      await admin.addRoomMember(deps, requireUser(ctx), room, field(ctx, 'username'))
+      await addRoomMember(deps, requireUser(ctx), room, field(ctx, 'username'))
       done(ctx, `/admin/rooms/${room.id}?done=added#members`)
     } catch (err) {
       if (!(err instanceof Invalid)) throw err
@@ -131,7 +132,7 @@ export function adminRoomRoutes(deps: AppDeps): Router<AppState> {
 
   router.post('/rooms/:id/members/:userId/remove', async (ctx) => {
     const room = await admin.roomById(deps, requireUser(ctx), ctx.params.id)
-    await admin.removeRoomMember(deps, requireUser(ctx), room, ctx.params.userId)
+    await removeRoomMember(deps, requireUser(ctx), room, ctx.params.userId)
     done(ctx, `/admin/rooms/${room.id}?done=removed#members`)
   })
 
