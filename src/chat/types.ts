@@ -1,6 +1,9 @@
 import type { Message, Room, RoomEvent, User } from '../store/records.ts'
 import type { Role } from '../store/schema.ts'
 
+export type { AuditRow } from '../store/audit.repo.ts'
+export type { RoomStats } from '../store/rooms.repo.ts'
+export type { Person } from '../store/users.repo.ts'
 export type { Message, Role, Room, RoomEvent, User }
 
 /** One page of a room's history, oldest first, with whether more lies on either side. */

@@ -1,7 +1,4 @@
-import type { User } from '../chat/types.ts'
-import type { AuditRow } from '../store/audit.repo.ts'
-import type { RoomStats } from '../store/rooms.repo.ts'
-import type { Person } from '../store/users.repo.ts'
+import type { AuditRow, Person, RoomStats, User } from '../chat/types.ts'
 import { eta } from './eta.ts'
 import type { Viewer } from './view-models.ts'
 
