@@ -24,7 +24,8 @@ export interface Handlers {
 }
 
 const BODY = /<p class="body">([\s\S]*?)<\/p>/g
-const MESSAGES = '<hx-partial hx-target="#messages"'
+// Parley's room frames start with `<!--seq N-->`; new messages are appended to #messages.
+const MESSAGES = '<hx-partial hx-target="#messages" hx-swap="beforeend">'
 
 function opened(ws: WebSocket, onFrame: (data: string) => void, gone: Handlers['gone']): Promise<WebSocket> {
   ws.on('message', (data) => onFrame(data.toString()))
@@ -87,7 +88,7 @@ export async function connectParley(
   const url = `${base.replace(/^http/, 'ws')}/rooms/${slug}/ws`
   const headers = { cookie: user.cookieHeader, origin: base }
   const onFrame = (frame: string) => {
-    if (!frame.startsWith(MESSAGES)) return
+    if (!frame.includes(MESSAGES)) return
     for (const m of frame.matchAll(BODY)) on.text(m[1] as string)
   }
   const ws = await opened(new WebSocket(url, { headers, localAddress: from }), onFrame, on.gone)
