@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Message, Room } from '../../src/chat/types.ts'
-import { renderComposerFrame, renderMessageFrame } from '../../src/render/frames.ts'
+import {
+  renderComposerFrame,
+  renderEventFrame,
+  renderMessageFrame,
+  renderReplayFrame,
+  renderRoomFrame,
+} from '../../src/render/frames.ts'
 import { escapeHtml, linkify } from '../../src/render/linkify.ts'
 import { renderRoomPage } from '../../src/render/pages.ts'
 import { pageView } from '../../src/render/view-models.ts'
@@ -76,6 +82,55 @@ describe('message rendering', () => {
     assert.match(frame, /role="alert">Too long</)
     assert.match(frame, /name="client_id" value="abcdefgh"/)
     assert.match(frame, / hx-ws:send/)
+  })
+})
+
+describe('room event frames', () => {
+  const edited = { ...message, body: 'now <i>fixed</i>', editedAt: new Date('2026-11-23T11:00:00Z') }
+
+  it('replaces an edited message in place, by id, with "(edited)" and the seq of the edit', () => {
+    const frame = renderEventFrame({ kind: 'edited', seq: 9, message: edited })
+    assert.match(frame, /^<!--seq 9--><hx-partial hx-target="#message-42" hx-swap="outerHTML"><article /)
+    assert.match(frame, /data-seq="7"/)
+    assert.match(frame, /\(edited\)/)
+    assert.match(frame, /now &lt;i&gt;fixed&lt;\/i&gt;/)
+  })
+
+  it('removes a deleted message by id, carrying no text', () => {
+    const frame = renderEventFrame({ kind: 'deleted', seq: 10, message: { ...message, body: 'secret' } })
+    assert.equal(
+      frame.trim(),
+      '<!--seq 10--><hx-partial hx-target="#message-42" hx-swap="delete"></hx-partial>',
+    )
+  })
+
+  it('replays posts, edits and deletions in order, under the last seq it covers', () => {
+    const frame = renderReplayFrame(
+      [
+        { kind: 'created', seq: 8, message: { ...message, id: 43, seq: 8 } },
+        { kind: 'edited', seq: 9, message: edited },
+        { kind: 'deleted', seq: 11, message: { ...message, id: 44, seq: 5 } },
+      ],
+      12,
+    )
+    assert.match(frame, /^<!--seq 12-->/)
+    const order = [...frame.matchAll(/<hx-partial hx-target="#(message-\d+|messages)" hx-swap="(\w+)"/g)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    )
+    assert.deepEqual(order, ['messages beforeend', 'message-42 outerHTML', 'message-44 delete'])
+  })
+
+  it('updates the header of every open page of a room, escaping its name and topic', () => {
+    const frame = renderRoomFrame({
+      ...room,
+      name: '<b>x</b>',
+      topic: '<img src=x onerror=1>',
+      archived: true,
+    })
+    assert.match(frame, /<hx-partial hx-target="#room-head" hx-swap="outerHTML">/)
+    assert.match(frame, /&lt;b&gt;x&lt;\/b&gt;/)
+    assert.doesNotMatch(frame, /<img|<b>/)
+    assert.match(frame, /hx-target="#composer" hx-swap="outerHTML"><p id="composer" class="composer-note"/)
   })
 })
 
