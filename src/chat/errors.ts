@@ -83,9 +83,9 @@ export function isStoreUnavailable(err: unknown): boolean {
   )
 }
 
-/** The text to show next to the composer for an error the sender can act on (bad input, too fast), else undefined. */
+/** The text to show next to the composer for an error the sender can act on (bad input, too fast, archived), else undefined. */
 export function composerError(err: unknown): string | undefined {
   if (err instanceof Invalid) return Object.values(err.fields).join(' ')
-  if (err instanceof RateLimited) return err.message
+  if (err instanceof RateLimited || err instanceof Forbidden) return err.message
   return undefined
 }

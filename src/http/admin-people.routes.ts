@@ -37,8 +37,9 @@ export function adminPeopleRoutes(deps: AppDeps): Router<AppState> {
     ['demote', 'member'],
   ] as const) {
     router.post(`/people/:id/${path}`, async (ctx) => {
-      await peopleAdmin.setRole(deps, requireUser(ctx), ctx.params.id, role)
-      done(ctx, `/admin/people?done=${path}d`)
+      const user = await peopleAdmin.setRole(deps, requireUser(ctx), ctx.params.id, role)
+      // An admin who made themselves a member has no admin page to come back to.
+      done(ctx, user.id === requireUser(ctx).id && role === 'member' ? '/' : `/admin/people?done=${path}d`)
     })
   }
 
