@@ -137,3 +137,73 @@ export function lastArticleVisible(page: Page): Promise<boolean> {
     return r.bottom <= box.bottom + 1 && r.top >= box.top - 1 && r.bottom <= window.innerHeight && r.top >= 0
   })
 }
+
+/** Accepts the next dialog the page opens (an hx-confirm) and resolves with its message. */
+export function acceptNextDialog(page: Page): Promise<string> {
+  return new Promise((resolve) => {
+    page.once('dialog', (dialog) => {
+      const message = dialog.message()
+      void dialog.accept().then(() => resolve(message))
+    })
+  })
+}
+
+export interface RoomFields {
+  name?: string
+  slug?: string
+  topic?: string
+  private?: boolean
+}
+
+/** Fills the fields given of an admin room form (Create a room, or a room's Settings) on the page. */
+export async function fillRoomForm(page: Page, room: RoomFields): Promise<void> {
+  if (room.name !== undefined) await page.getByLabel('Name', { exact: true }).fill(room.name)
+  if (room.slug !== undefined) await page.getByLabel('Address: /rooms/…').fill(room.slug)
+  if (room.topic !== undefined) await page.getByLabel('Topic (optional)').fill(room.topic)
+  if (room.private !== undefined)
+    await page.getByLabel('Private: only its members (and admins) can see it').setChecked(room.private)
+}
+
+/**
+ * Creates a room with the form of /admin/rooms (the page's user must be an admin). The page ends on the new
+ * room's admin page, whose address (without the query) is returned.
+ */
+export async function createRoomAsAdmin(
+  page: Page,
+  base: string,
+  room: RoomFields & { name: string },
+): Promise<string> {
+  await page.goto(`${base}/admin/rooms`)
+  await fillRoomForm(page, room)
+  await page.getByRole('button', { name: 'Create room' }).click()
+  await page.waitForURL(/\/admin\/rooms\/\d+\?done=created$/)
+  return page.url().replace(/\?.*$/, '')
+}
+
+/** The text of the first element at `selector`, whitespace collapsed ('' when there is none). */
+export function textOf(page: Page, selector: string): Promise<string> {
+  return page.evaluate(
+    (s) => (document.querySelector(s)?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+    selector,
+  )
+}
+
+/** Waits until the first element at `selector` has exactly this text, whitespace collapsed; says what it had. */
+export async function waitForText(
+  page: Page,
+  selector: string,
+  text: string,
+  timeout = 10_000,
+): Promise<void> {
+  const ok = await page
+    .waitForFunction(
+      ([s, t]) => (document.querySelector(s)?.textContent ?? '').replace(/\s+/g, ' ').trim() === t,
+      [selector, text] as const,
+      { timeout },
+    )
+    .then(
+      () => true,
+      () => false,
+    )
+  if (!ok) assert.equal(await textOf(page, selector), text, `the text of ${selector} on ${page.url()}`)
+}
