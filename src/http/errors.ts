@@ -48,6 +48,8 @@ export function errorBoundary(log: Logger): Koa.Middleware<AppState> {
           : (err as Error).message
       ctx.status = status
       ctx.type = 'html'
+      // An htmx request's error goes to the page's notice line, never in place of what was clicked.
+      if (isFragmentRequest(ctx)) ctx.set({ 'HX-Retarget': '#notice', 'HX-Reswap': 'innerHTML' })
       ctx.body = isFragmentRequest(ctx)
         ? `<p class="error" role="alert">${escapeHtml(message)}</p>`
         : renderErrorPage({ viewer: viewer(ctx), status, message })

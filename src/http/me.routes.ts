@@ -18,8 +18,9 @@ export function meRoutes(): Router<AppState> {
     }
     const rules = [`.message[data-author-id="${user.id}"] .actions a { display: inline; }`]
     if (user.role === 'admin') rules.push('.message .actions a.delete { display: inline; }')
-    // Archived rooms are read-only: nobody edits there (admins may still delete).
-    rules.push('.room[data-archived] .message .actions a.edit { display: none; }')
+    // Archived rooms (as loaded, or archived live) are read-only: nobody edits there, only admins delete.
+    const archived = '.room:has(#composer.archived-note) .message .actions'
+    rules.push(`${archived} a${user.role === 'admin' ? '.edit' : ''} { display: none; }`)
     ctx.body = `${rules.join('\n')}\n`
   })
   return router

@@ -10,7 +10,15 @@ export interface EditForm {
   error?: string | undefined
 }
 
-const formView = (f: EditForm) => ({ ...f, m: messageView(f.message), slug: f.room.slug })
+// `text`, not `body`: a page's `it.body` is the page itself to the layout.
+const formView = (f: EditForm) => ({
+  m: messageView(f.message),
+  room: f.room,
+  slug: f.room.slug,
+  csrf: f.csrf,
+  text: f.body,
+  error: f.error,
+})
 
 /** One message as a fragment (the same partial as everywhere). */
 export function renderMessage(message: Message): string {
@@ -23,7 +31,7 @@ export function renderEditForm(form: EditForm): string {
 }
 
 export function renderEditPage(form: EditForm & { viewer: Viewer }): string {
-  return eta.render('/messages/edit', { title: 'Edit message', ...formView(form) })
+  return eta.render('/messages/edit', { title: 'Edit message', viewer: form.viewer, ...formView(form) })
 }
 
 /** The no-JS confirmation step of a destructive action: says what will go, and posts on. */
