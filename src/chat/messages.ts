@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
-import { insertMessage, pageMessages } from '../store/messages.repo.ts'
+import { insertMessage } from '../store/message-insert.repo.ts'
+import { pageMessages } from '../store/messages.repo.ts'
 import { roomEvents } from '../store/room-events.repo.ts'
 import type { Database } from '../store/schema.ts'
 import { Forbidden, Invalid, NotFound } from './errors.ts'
