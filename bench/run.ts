@@ -4,18 +4,25 @@
  * See bench/README.md.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
+import { cpus, loadavg } from 'node:os'
 import { renderChart } from './chart.ts'
 import { parseOptions } from './options.ts'
 import type { Section } from './report.ts'
 import { SCENARIOS } from './scenarios/index.ts'
 
 const RESULTS = 'bench/results'
+const loadAverage = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(', ')
 const log = (text: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`)
 
 /** Each scenario's own file (kept until that scenario runs again), and latest.* holding this run's scenarios. */
-async function write(sections: Section[], started: string): Promise<void> {
+async function write(sections: Section[], started: string, loadBefore: string): Promise<void> {
   await mkdir(RESULTS, { recursive: true })
-  const heading = (names: string) => `# Parley bench: ${names} (${started})\n\n`
+  // The machine is shared: a neighbour's load shows in every latency, so say how busy it was.
+  const machine = `${cpus().length} cores; load average (1, 5, 15 min) ${loadBefore} before, ${loadAverage()} after.`
+  const heading = (names: string) => `# Parley bench: ${names} (${started})\n\n${machine}\n\n`
   for (const s of sections) {
     await writeFile(
       `${RESULTS}/${s.scenario}.md`,
@@ -33,6 +40,7 @@ async function write(sections: Section[], started: string): Promise<void> {
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2))
   const started = new Date().toISOString()
+  const loadBefore = loadAverage()
   log(`scenarios ${opts.scenarios.join(',')}; targets ${opts.targets.join(',')}`)
   const sections: Section[] = []
   for (const name of opts.scenarios) {
@@ -40,7 +48,7 @@ async function main(): Promise<void> {
     console.log(`${section.markdown}\n`)
     sections.push(section)
   }
-  await write(sections, started)
+  await write(sections, started, loadBefore)
 }
 
 main().catch((err: Error) => {

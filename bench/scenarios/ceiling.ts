@@ -35,6 +35,19 @@ function fault(m: Measured): string | undefined {
   return undefined
 }
 
+async function tryStep(target: TargetName, opts: BenchOptions, shape: LoadShape, log: Log): Promise<Step> {
+  const step: Step = { rate: shape.rate }
+  try {
+    step.m = await measureOnce(target, opts, shape, 1, log)
+    step.fault = fault(step.m)
+  } catch (err) {
+    step.fault = (err as Error).message
+  }
+  log(`${target} at ${shape.rate} msg/s per sender: ${step.fault ?? 'passed'}`)
+  return step
+}
+
+/** Up the ladder; a failed step gets one more try, since a neighbour's burst on 2 cores can sink one. */
 async function climb(
   target: TargetName,
   opts: BenchOptions,
@@ -43,15 +56,10 @@ async function climb(
 ): Promise<CeilingRow> {
   const row: CeilingRow = { target, steps: [] }
   for (const rate of LADDER.filter((r) => r >= shape.rate)) {
-    const step: Step = { rate }
-    row.steps.push(step)
-    try {
-      step.m = await measureOnce(target, opts, { ...shape, rate }, 1, log)
-      step.fault = fault(step.m)
-    } catch (err) {
-      step.fault = (err as Error).message
-    }
-    log(`${target} at ${rate} msg/s per sender: ${step.fault ?? 'passed'}`)
+    const first = await tryStep(target, opts, { ...shape, rate }, log)
+    row.steps.push(first)
+    const step = first.fault ? await tryStep(target, opts, { ...shape, rate }, log) : first
+    if (step !== first) row.steps.push(step)
     if (step.fault) break
     row.best = step
   }
@@ -90,7 +98,7 @@ export async function ceiling(opts: BenchOptions, log: Log): Promise<Section> {
     '',
     `${shape.clients} clients in ${shape.rooms} rooms, ${shape.senders} sender(s) per room; each step sends for ` +
       `${shape.seconds} s on a fresh server, rates ${LADDER.join(', ')} msg/s per sender. A step passes with ` +
-      `p99 ≤ ${P99_LIMIT_MS} ms and nothing lost (${shape.graceMs} ms grace).`,
+      `p99 ≤ ${P99_LIMIT_MS} ms and nothing lost (${shape.graceMs} ms grace); a failed step is tried once more.`,
     '',
     ...table(
       [
