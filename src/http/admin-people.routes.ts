@@ -19,7 +19,7 @@ const AUDIT_PAGE = 50
 
 /** The link's address: PUBLIC_URL's first origin when set, else the address this request came to. */
 function origin(deps: AppDeps, ctx: Ctx): string {
-  return deps.config.publicOrigins[0] ?? ctx.origin
+  return deps.config.publicOrigins[0] ?? `${ctx.protocol}://${ctx.host}`
 }
 
 /** /admin/people (roles, deactivation, reset links) and /admin/audit. */

@@ -6,7 +6,8 @@ import { backends } from '../support/backends.ts'
 import { articleIds, clientIdOf, HttpUser, seqs } from '../support/http.ts'
 import { openSocket, type TestSocket } from '../support/socket.ts'
 
-const isMessage = (f: string) => /^<!--seq \d+--><hx-partial hx-target="#messages" hx-swap="beforeend">/.test(f)
+const isMessage = (f: string) =>
+  /^<!--seq \d+--><hx-partial hx-target="#messages" hx-swap="beforeend">/.test(f)
 const isComposer = (f: string) => f.startsWith('<hx-partial hx-target="#composer" hx-swap="outerHTML">')
 const withText = (text: string) => (frames: string[]) => frames.some((f) => isMessage(f) && f.includes(text))
 const count = (s: TestSocket, text: string) => s.frames.filter((f) => isMessage(f) && f.includes(text)).length

@@ -111,13 +111,12 @@ export function upgradeStatus(base: string, slug: string, headers: Record<string
 
 /** The seqs of the message articles a socket was pushed (live, replayed or re-rendered), in arrival order. */
 export function pushedSeqs(socket: TestSocket): number[] {
-  return socket.frames.flatMap((f) =>
-    [...f.matchAll(APPENDED)].flatMap((m) => seqsOf(m[1] as string)),
-  )
+  return socket.frames.flatMap((f) => [...f.matchAll(APPENDED)].flatMap((m) => seqsOf(m[1] as string)))
 }
 
 /** What frames add to the log (new messages, replays, a re-rendered page), as opposed to edits in place. */
-const APPENDED = /<hx-partial hx-target="#messages" hx-swap="(?:beforeend|innerHTML)">([\s\S]*?)<\/hx-partial>/g
+const APPENDED =
+  /<hx-partial hx-target="#messages" hx-swap="(?:beforeend|innerHTML)">([\s\S]*?)<\/hx-partial>/g
 
 /** The seq a room frame brings the page up to (its leading `<!--seq N-->`), or undefined for other frames. */
 export function frameSeq(frame: string): number | undefined {

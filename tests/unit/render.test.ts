@@ -130,7 +130,10 @@ describe('room event frames', () => {
     assert.match(frame, /<hx-partial hx-target="#room-head" hx-swap="outerHTML">/)
     assert.match(frame, /&lt;b&gt;x&lt;\/b&gt;/)
     assert.doesNotMatch(frame, /<img|<b>/)
-    assert.match(frame, /hx-target="#composer" hx-swap="outerHTML"><p id="composer" class="composer-note archived-note"/)
+    assert.match(
+      frame,
+      /hx-target="#composer" hx-swap="outerHTML"><p id="composer" class="composer-note archived-note"/,
+    )
   })
 })
 
