@@ -1,5 +1,6 @@
 // Starts Parley on the embedded defaults, has alice and bob chat in #general, and saves a screenshot of
-// alice's room page to tests/browser/screenshots/room.png.  Run: node --import tsx tests/support/screenshot.ts
+// alice's room page to tests/browser/screenshots/room.png; then sets up a few rooms (open, private, archived)
+// and saves the rooms admin page to admin-rooms.png.  Run: npm run screenshot
 import { randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
@@ -9,6 +10,7 @@ import { launchChromium } from './chromium.ts'
 import { HttpUser } from './http.ts'
 
 const OUT = path.resolve('tests/browser/screenshots/room.png')
+const ADMIN_OUT = path.resolve('tests/browser/screenshots/admin-rooms.png')
 
 const CHAT: Array<['alice' | 'bob', string]> = [
   ['bob', 'Morning! Is staging still broken after last night’s deploy?'],
@@ -56,6 +58,25 @@ try {
   await mkdir(path.dirname(OUT), { recursive: true })
   await page.screenshot({ path: OUT })
   console.log(`saved ${path.relative(process.cwd(), OUT)}`)
+
+  const rooms: Array<[string, string, boolean, string]> = [
+    ['Design reviews', 'design', false, 'Mockups go here first.'],
+    ['Ops team', 'ops', true, 'On-call hand-over.'],
+    ['Release 2.2', '', false, 'Shipped: kept for the record.'],
+  ]
+  for (const [name, slug, priv, first] of rooms) {
+    const res = await alice.post('/admin/rooms', { name, slug, topic: '', ...(priv ? { private: 'on' } : {}) })
+    const id = /\/admin\/rooms\/(\d+)/.exec(res.location ?? '')?.[1]
+    if (!id) throw new Error(`could not create ${name}: ${res.status}`)
+    if (priv) await alice.post(`/admin/rooms/${id}/members`, { username: 'bob' })
+    const at = slug || 'release-2-2'
+    await alice.post(`/rooms/${at}/messages`, { body: first, client_id: randomBytes(9).toString('base64url') })
+    if (name === 'Release 2.2') await alice.post(`/admin/rooms/${id}/archive`, {})
+  }
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await page.goto(`${app.url}/admin/rooms`)
+  await page.screenshot({ path: ADMIN_OUT })
+  console.log(`saved ${path.relative(process.cwd(), ADMIN_OUT)}`)
 } finally {
   await browser.close()
   await app.close()
