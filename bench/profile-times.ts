@@ -37,7 +37,7 @@ function shortUrl(url: string, root: string): string {
 
 /** V8's own entries, "(garbage collector)" and the like, or "(native) writev" for a C++ binding called from JS. */
 const nativeName = (frame: Frame) =>
-  frame.functionName.startsWith('(') ? frame.functionName : `(native) ${frame.functionName}`
+  frame.functionName.startsWith('(') ? frame.functionName : `(native) ${frame.functionName || '(anonymous)'}`
 
 /** "file:function" (anonymous functions get their line, so two of them in one file stay apart). */
 function keyOf(frame: Frame, root: string): string {
