@@ -11,6 +11,8 @@ import { redisLimiter } from './limits/redis.ts'
 import { rulesFrom } from './limits/rules.ts'
 import type { Logger } from './log.ts'
 import { createMetrics } from './metrics/metrics.ts'
+import { memoryPresence } from './presence/memory.ts'
+import { redisPresence } from './presence/redis.ts'
 import { createRealtime } from './realtime/index.ts'
 import type { Store } from './store/db.ts'
 import { openMigratedStore } from './store/migrate.ts'
@@ -39,7 +41,20 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
     : memoryLimiter()
   const rules = rulesFrom(config)
   const metrics = createMetrics()
-  const realtime = createRealtime({ config, log, db: store.db, bus, secret, limiter, rules, metrics })
+  const presence = config.redisUrl
+    ? await redisPresence(config.redisUrl, config.busPrefix, randomBytes(6).toString('hex'), log)
+    : memoryPresence()
+  const realtime = createRealtime({
+    config,
+    log,
+    db: store.db,
+    bus,
+    secret,
+    limiter,
+    rules,
+    metrics,
+    presence,
+  })
   metrics.watch({ openSockets: () => realtime.hub.clients.size, dbWaiting: () => store.waiting() })
   const health = async () => ({ db: await store.ping(), bus: bus.healthy() })
   const app = createApp({
@@ -84,6 +99,7 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
       await closed
       await bus.close()
       await limiter.close?.()
+      await presence.close()
       await store.close()
       log.info('parley stopped')
     })()

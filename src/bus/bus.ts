@@ -22,3 +22,8 @@ export function roomTopic(prefix: string, roomId: number): string {
 export function controlTopic(prefix: string): string {
   return `${prefix}control`
 }
+
+/** Every message of every room, in short (room, author, mentions): what keeps sidebars' unread counts live. */
+export function activityTopic(prefix: string): string {
+  return `${prefix}activity`
+}

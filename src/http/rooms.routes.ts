@@ -4,6 +4,7 @@ import { Invalid } from '../chat/errors.ts'
 import { history } from '../chat/messages.ts'
 import { createRoom } from '../chat/room-admin.ts'
 import { readableRoom, rooms } from '../chat/rooms.ts'
+import { readUpTo, sidebar } from '../chat/sidebar.ts'
 import type { Room } from '../chat/types.ts'
 import { renderIndex, renderRoomPage } from '../render/pages.ts'
 import { type ComposerView, pageView } from '../render/view-models.ts'
@@ -18,11 +19,15 @@ export async function showRoom(
   room: Room,
   composer: Partial<ComposerView> = {},
 ): Promise<void> {
+  const user = requireUser(ctx)
   const page = await history(deps.db, room, { before: ctx.query.before, after: ctx.query.after })
+  // Opening the newest page is reading the room (without JS too); a live page also says so as it reads on.
+  if (!page.hasNewer) await readUpTo(deps.db, user, room, page.lastSeq)
   ctx.body = renderRoomPage({
     viewer: viewer(ctx),
     room,
     lastSeq: page.lastSeq,
+    sidebar: await sidebar(deps.db, user),
     history: pageView(room, page),
     composer: {
       slug: room.slug,

@@ -1,11 +1,13 @@
-import { type Bus, controlTopic, roomTopic } from '../bus/bus.ts'
+import { activityTopic, type Bus, controlTopic, roomTopic } from '../bus/bus.ts'
 import type { Announcer } from '../chat/types.ts'
 import type { Logger } from '../log.ts'
 import type { Metrics } from '../metrics/metrics.ts'
 import { renderEventFrame, renderRoomFrame } from '../render/frames.ts'
+import { mentionedNames } from '../render/linkify.ts'
 import { type Control, encodeControl } from './control.ts'
 import { encodeFrame, type Frame } from './envelope.ts'
 import type { Hub } from './hub.ts'
+import { encodeActivity } from './unread-live.ts'
 
 /**
  * Renders each room event's frame once, hands it to this node's sockets at once and publishes it for the other
@@ -28,6 +30,8 @@ export function busAnnouncer(bus: Bus, hub: Hub, prefix: string, log: Logger, me
   return {
     messageCreated(r, message) {
       metrics.messageStored()
+      const activity = encodeActivity(r.id, message.authorId, mentionedNames(message.body))
+      publish(activityTopic(prefix), activity, { room: r.id, seq: message.seq })
       room(r.id, {
         seq: message.seq,
         html: renderEventFrame({ kind: 'created', seq: message.seq, message }),

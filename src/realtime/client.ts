@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws'
 import type { Room, User } from '../chat/types.ts'
+import type { SideState } from './unread-live.ts'
 
 export interface OutFrame {
   seq: number
@@ -20,6 +21,13 @@ export class Client {
   pending = 0
   /** Whether the page has said what it has (one resume per socket). */
   resumed = false
+  /** The page's sidebar counts, once it has resumed (kept live by UnreadLive). */
+  side: SideState | undefined
+  /** The rooms of that sidebar (names and addresses for re-rendering an entry). */
+  sideRooms: Map<number, Room> | undefined
+  /** When this socket last signalled typing, and last stored a read mark (both throttled). */
+  typedAt = 0
+  readAt = 0
 
   readonly user: User
   readonly room: Room

@@ -5,13 +5,21 @@ export type Control =
   | { kind: 'room-deleted'; id: number }
   | { kind: 'room-access'; id: number }
   | { kind: 'user-access'; id: number }
+  | { kind: 'read'; id: number; roomId: number }
 
 export function encodeControl(c: Control): string {
+  if (c.kind === 'read') return `read ${c.id} ${c.roomId}`
   return `${c.kind} ${c.kind === 'session-ended' ? c.hash : c.id}`
 }
 
 export function decodeControl(payload: string): Control | undefined {
-  const [kind, arg = ''] = payload.split(' ')
+  const [kind, arg = '', arg2 = ''] = payload.split(' ')
+  if (kind === 'read') {
+    const [id, roomId] = [Number(arg), Number(arg2)]
+    return Number.isSafeInteger(id) && id > 0 && Number.isSafeInteger(roomId) && roomId > 0
+      ? { kind, id, roomId }
+      : undefined
+  }
   if (kind === 'session-ended') return /^[0-9a-f]{64}$/.test(arg) ? { kind, hash: arg } : undefined
   const id = Number(arg)
   if (!Number.isSafeInteger(id) || id < 1) return undefined

@@ -5,6 +5,7 @@ import type { Announcer } from '../chat/types.ts'
 import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { Metrics } from '../metrics/metrics.ts'
+import type { PresenceStore } from '../presence/presence.ts'
 import type { Database } from '../store/schema.ts'
 
 export interface RealtimeDeps {
@@ -17,4 +18,5 @@ export interface RealtimeDeps {
   rules: Rules
   secret: string
   metrics: Metrics
+  presence: PresenceStore
 }

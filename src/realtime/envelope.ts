@@ -23,3 +23,19 @@ export function decodeFrame(payload: string): Frame | undefined {
     return undefined
   return at === undefined ? { seq, html: payload.slice(nl + 1) } : { seq, html: payload.slice(nl + 1), at }
 }
+
+/** Someone started or stopped typing in a room: on the room's topic, never stored, shown for a few seconds. */
+export interface TypingSignal {
+  userId: number
+  name: string
+  typing: boolean
+}
+
+export function encodeTyping(s: TypingSignal): string {
+  return `t ${s.userId} ${s.typing ? 1 : 0} ${s.name}`
+}
+
+export function decodeTyping(payload: string): TypingSignal | undefined {
+  const m = /^t (\d{1,9}) ([01]) ([A-Za-z0-9_.-]{1,32})$/.exec(payload)
+  return m ? { userId: Number(m[1]), typing: m[2] === '1', name: m[3] as string } : undefined
+}

@@ -1,14 +1,24 @@
-/** What a socket may send: htmx's form frame (fields at top level + `headers`), or our resume frame. */
+/**
+ * What a socket may send: htmx's form frame (fields at top level + `headers`), or one of ours: resume (the last
+ * seq the page has), read (the page shows up to seq, visible), typing (the person is typing).
+ */
 export type InFrame =
   | { type: 'send'; body: unknown; clientId: unknown; csrf: string }
   | { type: 'resume'; lastSeq: number }
+  | { type: 'read'; seq: number }
+  | { type: 'typing' }
   | { type: 'invalid'; reason: string }
 
 // The composer's fields plus what htmx adds (`headers`); anything else is a client we did not write.
 const FIELDS = {
   send: new Set(['body', 'client_id', '_csrf', 'headers']),
   resume: new Set(['type', 'last_seq']),
+  read: new Set(['type', 'seq']),
+  typing: new Set(['type']),
 }
+type Kind = keyof typeof FIELDS
+
+const wholeNumber = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
 
 export function parseFrame(data: string): InFrame {
   let value: unknown
@@ -21,17 +31,24 @@ export function parseFrame(data: string): InFrame {
     return { type: 'invalid', reason: 'not an object' }
   }
   const frame = value as Record<string, unknown>
-  const kind = frame.type === undefined ? 'send' : frame.type === 'resume' ? 'resume' : undefined
+  const kind: Kind | undefined =
+    frame.type === undefined
+      ? 'send'
+      : typeof frame.type === 'string' && frame.type in FIELDS && frame.type !== 'send'
+        ? (frame.type as Kind)
+        : undefined
   if (!kind) return { type: 'invalid', reason: 'unknown frame type' }
   const extra = Object.keys(frame).find((k) => !FIELDS[kind].has(k))
   if (extra !== undefined) return { type: 'invalid', reason: `unknown field "${extra.slice(0, 40)}"` }
   if (kind === 'resume') {
-    const last = frame.last_seq
-    if (typeof last !== 'number' || !Number.isSafeInteger(last) || last < 0) {
-      return { type: 'invalid', reason: 'last_seq must be a whole number' }
-    }
-    return { type: 'resume', lastSeq: last }
+    if (!wholeNumber(frame.last_seq)) return { type: 'invalid', reason: 'last_seq must be a whole number' }
+    return { type: 'resume', lastSeq: frame.last_seq }
   }
+  if (kind === 'read') {
+    if (!wholeNumber(frame.seq)) return { type: 'invalid', reason: 'seq must be a whole number' }
+    return { type: 'read', seq: frame.seq }
+  }
+  if (kind === 'typing') return { type: 'typing' }
   return {
     type: 'send',
     body: frame.body,

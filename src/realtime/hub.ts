@@ -3,11 +3,18 @@ import type { Logger } from '../log.ts'
 import type { DeliveryStats } from '../metrics/metrics.ts'
 import type { Client } from './client.ts'
 import type { Control } from './control.ts'
-import { decodeFrame, type Frame } from './envelope.ts'
+import { decodeFrame, decodeTyping, type Frame, type TypingSignal } from './envelope.ts'
 import { type LoadFrames, RoomChannel } from './room-channel.ts'
 
 /** Which of these people may still read the room (from the database). */
 export type Readers = (roomId: number, userIds: number[]) => Promise<Set<number>>
+
+/** What else follows the room's sockets: presence (joins and leaves) and typing signals from the topic. */
+export interface HubHooks {
+  joined?(client: Client): void
+  left?(client: Client): void
+  typing?(roomId: number, signal: TypingSignal): void
+}
 
 /** Close codes htmx does not reconnect after; public/chat.js tells the reader what happened for each. */
 export const CLOSE = { signedOut: 4401, noAccess: 4403, roomGone: 4404 } as const
@@ -28,6 +35,7 @@ export class Hub {
     private readonly log: Logger,
     private readonly readers: Readers,
     private readonly stats?: DeliveryStats,
+    readonly hooks: HubHooks = {},
   ) {}
 
   /** Adds the socket at once (so a close can always remove it); resolves once the room's topic is subscribed. */
@@ -38,6 +46,8 @@ export class Hub {
     if (!channel) {
       const ch = new RoomChannel(roomId, client.room.lastSeq, this.load, this.log, this.stats)
       ch.ready = this.bus.subscribe(roomTopic(this.prefix, roomId), (payload) => {
+        const typing = payload.startsWith('t ') ? decodeTyping(payload) : undefined
+        if (typing) return this.hooks.typing?.(roomId, typing)
         const frame = decodeFrame(payload)
         if (frame) ch.receive(frame)
         else this.log.warn({ room: roomId }, 'malformed bus payload dropped')
@@ -46,6 +56,7 @@ export class Hub {
       channel = ch
     }
     channel.clients.add(client)
+    this.hooks.joined?.(client)
     return channel.ready
   }
 
@@ -56,12 +67,23 @@ export class Hub {
     const channel = this.rooms.get(roomId)
     if (!channel) return
     channel.clients.delete(client)
+    this.hooks.left?.(client)
     if (channel.clients.size > 0) return
     channel.close()
     this.rooms.delete(roomId)
     this.bus.unsubscribe(roomTopic(this.prefix, roomId)).catch((err) => {
       this.log.warn({ room: roomId, err: (err as Error).message }, 'unsubscribe failed')
     })
+  }
+
+  /** This node's sockets in a room. */
+  clientsOf(roomId: number): Iterable<Client> {
+    return this.rooms.get(roomId)?.clients ?? []
+  }
+
+  /** The rooms this node has sockets in. */
+  roomIds(): Iterable<number> {
+    return this.rooms.keys()
   }
 
   /** Hands a frame of this node's own making straight to the room's local sockets, not waiting for the bus. */
@@ -108,7 +130,7 @@ export class Hub {
       close((c) => c.room.id === notice.id, CLOSE.roomGone, 'room deleted')
     else if (notice.kind === 'room-access')
       this.recheck(notice.id, [...(this.rooms.get(notice.id)?.clients ?? [])])
-    else
+    else if (notice.kind === 'user-access')
       for (const [roomId, ch] of this.rooms)
         this.recheck(
           roomId,

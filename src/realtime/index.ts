@@ -1,7 +1,7 @@
 import type { Server } from 'node:http'
 import { WebSocketServer } from 'ws'
 import { cookieNames } from '../auth/cookie-names.ts'
-import { controlTopic } from '../bus/bus.ts'
+import { activityTopic, controlTopic } from '../bus/bus.ts'
 import { eventsBetween } from '../chat/messages.ts'
 import { readersAmong } from '../chat/rooms.ts'
 import type { Announcer } from '../chat/types.ts'
@@ -9,6 +9,7 @@ import { renderEventFrame } from '../render/frames.ts'
 import { busAnnouncer } from './announcer.ts'
 import { decodeControl } from './control.ts'
 import type { RealtimeDeps } from './deps.ts'
+import { everyday } from './everyday.ts'
 import { Hub } from './hub.ts'
 import type { LoadFrames } from './room-channel.ts'
 import { attachSocket } from './socket.ts'
@@ -52,13 +53,18 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
     base.metrics.busReconnected()
     hub.resyncAll()
   })
+  const extras = everyday(deps, hub, base.presence)
   base.bus
     .subscribe(controlTopic(base.config.busPrefix), (payload) => {
       const notice = decodeControl(payload)
-      if (notice) hub.control(notice)
+      if (notice?.kind === 'read') extras.onRead(notice.id, notice.roomId)
+      else if (notice) hub.control(notice)
       else base.log.warn('malformed control notice dropped')
     })
     .catch((err) => base.log.error({ err }, 'control topic subscribe failed'))
+  base.bus
+    .subscribe(activityTopic(base.config.busPrefix), extras.onActivity)
+    .catch((err) => base.log.error({ err }, 'activity topic subscribe failed'))
 
   // Browsers answer pings by themselves; a socket that missed one since the last round is gone.
   const heartbeat = setInterval(() => {
@@ -79,7 +85,7 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
       server.on('upgrade', (req, socket, head) => {
         socket.on('error', (err) => deps.log.debug({ err: err.message }, 'upgrade socket error'))
         upgrade(deps, gate, req, socket, head)
-          .then((client) => client && attachSocket(deps, hub, client))
+          .then((client) => client && attachSocket(deps, hub, client, extras))
           .catch((err) => {
             deps.log.error({ err }, 'socket setup failed')
             socket.destroy()
@@ -89,6 +95,7 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
     close(code, reason) {
       clearInterval(heartbeat)
       clearInterval(resync)
+      extras.close()
       hub.closeAll(code, reason)
       wss.close()
     },

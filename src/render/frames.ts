@@ -43,3 +43,27 @@ export function renderRoomFrame(room: Room): string {
 export function renderNoticeFrame(text: string): string {
   return eta.render('/frames/notice', { text })
 }
+
+export interface SideItem {
+  id: number
+  slug: string
+  name: string
+  unread: number
+  mentions: number
+  current: boolean
+}
+
+/** One socket's sidebar entries whose unread or mention count moved (per person, so per socket). */
+export function renderSideItemsFrame(items: SideItem[]): string {
+  return eta.render('/frames/side-items', { items })
+}
+
+/** "Here now": the same list for every page of the room. */
+export function renderPresenceFrame(names: string[]): string {
+  return eta.render('/frames/presence', { names })
+}
+
+/** "… is typing": never naming the reader themselves. */
+export function renderTypingFrame(names: string[]): string {
+  return eta.render('/frames/typing', { names })
+}

@@ -15,7 +15,13 @@ const URL_RE = /\bhttps?:\/\/[^\s<>"']+/gi
 // Punctuation that ends a sentence rather than the URL ("see https://x.org/a." or "(https://x.org)").
 const TRAILING = /[.,;:!?)\]}'"*_]+$/
 
-/** Message text → HTML: every character escaped, http(s) URLs made into links. Newlines stay (CSS shows them). */
+// "@name" as a whole word, with a username's characters; a sentence's final "." is not part of the name.
+const MENTION_RE = /(^|[^A-Za-z0-9_.-])@([A-Za-z0-9_.-]{1,32})/g
+
+/**
+ * Message text → HTML: every character escaped, http(s) URLs made into links, @mentions marked (the reader's
+ * own are highlighted by /me.css). Newlines stay (CSS shows them).
+ */
 export function linkify(text: string): string {
   let html = ''
   let last = 0
@@ -24,10 +30,31 @@ export function linkify(text: string): string {
     const trailing = TRAILING.exec(url)
     if (trailing) url = keepBalancedParens(url, trailing[0])
     const start = match.index
-    html += escapeHtml(text.slice(last, start))
+    html += mentions(text.slice(last, start))
     const href = escapeHtml(url)
     html += `<a href="${href}" rel="noopener nofollow ugc" target="_blank">${href}</a>`
     last = start + url.length
+  }
+  return html + mentions(text.slice(last))
+}
+
+/** The names mentioned in a text, lower-cased, each once. */
+export function mentionedNames(text: string): string[] {
+  return [...new Set([...text.matchAll(MENTION_RE)].map((m) => trimName(m[2] as string).toLowerCase()))]
+}
+
+const trimName = (name: string) => name.replace(/[.-]+$/, '')
+
+function mentions(text: string): string {
+  let html = ''
+  let last = 0
+  for (const m of text.matchAll(MENTION_RE)) {
+    const name = trimName(m[2] as string)
+    if (!name) continue
+    const at = m.index + (m[1] as string).length
+    html += escapeHtml(text.slice(last, at))
+    html += `<span class="mention" data-user="${escapeHtml(name.toLowerCase())}">@${escapeHtml(name)}</span>`
+    last = at + 1 + name.length
   }
   return html + escapeHtml(text.slice(last))
 }

@@ -1,3 +1,4 @@
+import type { SidebarRoom } from '../chat/sidebar.ts'
 import type { Room } from '../chat/types.ts'
 import { eta } from './eta.ts'
 import type { ComposerView, PageView, Viewer } from './view-models.ts'
@@ -19,6 +20,7 @@ export function renderRoomPage(data: {
   room: Room
   /** The room's last seq as of the history shown: the page resumes from it. */
   lastSeq: number
+  sidebar: SidebarRoom[]
   history: PageView
   composer: ComposerView
 }): string {

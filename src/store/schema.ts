@@ -53,6 +53,12 @@ export interface PasswordResetsTable {
   used_at: Date | null
 }
 
+export interface RoomReadsTable {
+  user_id: number
+  room_id: number
+  last_read_seq: number
+}
+
 export type AuditTarget = 'room' | 'user' | 'message'
 
 export interface AuditLogTable {
@@ -90,5 +96,6 @@ export interface Database {
   room_slugs: RoomSlugsTable
   password_resets: PasswordResetsTable
   audit_log: AuditLogTable
+  room_reads: RoomReadsTable
   schema_migrations: { name: string; applied_at: Generated<Date> }
 }

@@ -14,11 +14,15 @@ export function insertUser(db: Kysely<Database>, username: string, passwordHash:
     await sql`SELECT pg_advisory_xact_lock(${sql.lit(FIRST_USER_LOCK)})`.execute(trx)
     const any = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst()
     const role: Role = any ? 'member' : 'admin'
-    return trx
+    const user = await trx
       .insertInto('users')
       .values({ username, password_hash: passwordHash, role })
       .returning(columns)
       .executeTakeFirstOrThrow()
+    // A newcomer starts with the rooms' past read: unread counts are about what happens from now on.
+    await sql`INSERT INTO room_reads (user_id, room_id, last_read_seq)
+      SELECT ${user.id}, id, last_seq FROM rooms`.execute(trx)
+    return user
   })
 }
 

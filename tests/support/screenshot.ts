@@ -65,12 +65,20 @@ try {
     ['Release 2.2', '', false, 'Shipped: kept for the record.'],
   ]
   for (const [name, slug, priv, first] of rooms) {
-    const res = await alice.post('/admin/rooms', { name, slug, topic: '', ...(priv ? { private: 'on' } : {}) })
+    const res = await alice.post('/admin/rooms', {
+      name,
+      slug,
+      topic: '',
+      ...(priv ? { private: 'on' } : {}),
+    })
     const id = /\/admin\/rooms\/(\d+)/.exec(res.location ?? '')?.[1]
     if (!id) throw new Error(`could not create ${name}: ${res.status}`)
     if (priv) await alice.post(`/admin/rooms/${id}/members`, { username: 'bob' })
     const at = slug || 'release-2-2'
-    await alice.post(`/rooms/${at}/messages`, { body: first, client_id: randomBytes(9).toString('base64url') })
+    await alice.post(`/rooms/${at}/messages`, {
+      body: first,
+      client_id: randomBytes(9).toString('base64url'),
+    })
     if (name === 'Release 2.2') await alice.post(`/admin/rooms/${id}/archive`, {})
   }
   await page.setViewportSize({ width: 1280, height: 800 })

@@ -6,15 +6,21 @@ export interface Closed {
   reason: string
 }
 
+const EXTRA = /^<hx-partial hx-target="#(side-\d+|presence|typing)"/
+
 /** A real `ws` client speaking what htmx 4 sends: a resume frame on open, form fields + headers for a send. */
 export class TestSocket {
+  /** The room's frames and the replies to this socket (messages, edits, composer, notices). */
   readonly frames: string[] = []
+  /** The everyday extras, kept apart: sidebar badges, who's here, who's typing. */
+  readonly extras: string[] = []
   readonly closed: Promise<Closed>
   private waiters: Array<() => void> = []
 
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      this.frames.push(data.toString())
+      const frame = data.toString()
+      ;(EXTRA.test(frame) ? this.extras : this.frames).push(frame)
       for (const wake of this.waiters.splice(0)) wake()
     })
     this.closed = new Promise((resolve) =>

@@ -74,11 +74,18 @@ function validOrInvalid<T>(fn: () => T, check: (value: T) => void): void {
 }
 
 function assertShape(f: InFrame): void {
-  const keys = { send: 'body,clientId,csrf,type', resume: 'lastSeq,type', invalid: 'reason,type' }[f.type]
+  const keys = {
+    send: 'body,clientId,csrf,type',
+    resume: 'lastSeq,type',
+    read: 'seq,type',
+    typing: 'type',
+    invalid: 'reason,type',
+  }[f.type]
   assert.equal(Object.keys(f).sort().join(), keys)
   if (f.type === 'send') assert.equal(typeof f.csrf, 'string')
   if (f.type === 'resume')
     assert.ok(Number.isSafeInteger(f.lastSeq) && f.lastSeq >= 0, `lastSeq ${f.lastSeq}`)
+  if (f.type === 'read') assert.ok(Number.isSafeInteger(f.seq) && f.seq >= 0, `seq ${f.seq}`)
   if (f.type === 'invalid') assert.ok(typeof f.reason === 'string' && f.reason.length > 0)
 }
 
@@ -244,6 +251,9 @@ describe('validators (fuzzed)', () => {
 // One link as linkify writes it: the href, then only rel/target attributes, the same URL as text, </a>.
 const ANCHOR = /<a href="([^"]*)"((?: (?:rel|target)="[^"<>]*")*)>([^<]*)<\/a>/g
 
+// One mention as linkify writes it: the lower-cased name, then "@name" as text.
+const MENTION = /<span class="mention" data-user="([a-z0-9_.-]+)">@([A-Za-z0-9_.-]+)<\/span>/g
+
 function assertEscapedText(html: string, original: string): void {
   assert.doesNotMatch(html, /[<>"']/, 'no raw markup characters outside the tags')
   assert.doesNotMatch(html, /&(?!(amp|lt|gt|quot|#39);)/, 'every & starts one of the five entities')
@@ -267,7 +277,8 @@ describe('linkify and escapeHtml (fuzzed)', () => {
         assert.doesNotMatch(decode(href), /[\s"<>]/, 'not even escaped')
         assert.equal(label, href)
       }
-      assertEscapedText(html.replace(ANCHOR, '$3'), s)
+      for (const [, user = '', name = ''] of html.matchAll(MENTION)) assert.equal(user, name.toLowerCase())
+      assertEscapedText(html.replace(ANCHOR, '$3').replace(MENTION, '@$2'), s)
     })
     fc.assert(property, runs(5000))
   })

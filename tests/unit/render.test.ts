@@ -43,6 +43,7 @@ describe('message rendering', () => {
       viewer: { user: { id: 3, username: 'alice', role: 'member' }, csrf: 't' },
       room,
       lastSeq: 7,
+      sidebar: [{ ...room, unread: 0, mentions: 0 }],
       history: pageView(room, { messages: [message], hasOlder: false, hasNewer: false }),
       composer: { slug: 'general', live: true, csrf: 't', clientId: 'abcdefgh', body: '' },
     })

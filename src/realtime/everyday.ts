@@ -1,0 +1,112 @@
+import { controlTopic, roomTopic } from '../bus/bus.ts'
+import { readUpTo, sidebar } from '../chat/sidebar.ts'
+import type { PresenceStore } from '../presence/presence.ts'
+import {
+  renderPresenceFrame,
+  renderSideItemsFrame,
+  renderTypingFrame,
+  type SideItem,
+} from '../render/frames.ts'
+import type { Client } from './client.ts'
+import { encodeControl } from './control.ts'
+import type { RealtimeDeps } from './deps.ts'
+import { encodeFrame, encodeTyping } from './envelope.ts'
+import type { Hub } from './hub.ts'
+import { PresenceLive, REFRESH_MS } from './presence-live.ts'
+import { TYPING_EVERY_MS, TypingLive } from './typing-live.ts'
+import { type SideState, UnreadLive } from './unread-live.ts'
+
+/** A read mark is stored at most this often per socket (the page says so on every message it shows). */
+const READ_EVERY_MS = 2_000
+const UNREAD_TICK_MS = 1_000
+
+/** The everyday live extras of a node: sidebar unread badges, who's here, who's typing. */
+export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceStore) {
+  const { bus, log } = deps
+  const prefix = deps.config.busPrefix
+  const unread = new UnreadLive()
+  const publish = (topic: string, payload: string) =>
+    bus.publish(topic, payload).catch((err: Error) => log.warn({ err: err.message }, 'publish failed'))
+  const presence = new PresenceLive(
+    presenceStore,
+    (roomId) => hub.clientsOf(roomId),
+    (roomId, names) =>
+      publish(roomTopic(prefix, roomId), encodeFrame({ seq: 0, html: renderPresenceFrame(names) })),
+    log,
+  )
+  const typing = new TypingLive((roomId) => hub.clientsOf(roomId), renderTypingFrame)
+  Object.assign(hub.hooks, {
+    joined: (c: Client) => presence.changed(c.room.id),
+    left: (c: Client) => presence.changed(c.room.id),
+    typing: (roomId: number, s: Parameters<TypingLive['onSignal']>[1]) => typing.onSignal(roomId, s),
+  })
+
+  const items = (client: Client, roomIds: number[]): SideItem[] =>
+    roomIds.flatMap((id) => {
+      const e = client.side?.get(id)
+      const r = client.sideRooms?.get(id)
+      return e && r
+        ? [{ id, slug: r.slug, name: r.name, unread: e.unread, mentions: e.mentions, current: false }]
+        : []
+    })
+  const sendSide = (client: Client, roomIds: number[]) => {
+    const list = items(client, roomIds)
+    if (list.length > 0) client.send(renderSideItemsFrame(list))
+  }
+  const timers = [
+    setInterval(() => unread.tick(hub.clients, sendSide), UNREAD_TICK_MS),
+    setInterval(() => presence.refresh(hub.roomIds()), REFRESH_MS),
+  ]
+  for (const t of timers) t.unref()
+
+  return {
+    onActivity: (payload: string) => unread.onActivity(payload),
+    /** Another page of this person read a room: their badges for it go to zero everywhere. */
+    onRead(userId: number, roomId: number) {
+      for (const client of hub.clients) {
+        const e = client.user.id === userId ? client.side?.get(roomId) : undefined
+        if (!e || (e.unread === 0 && e.mentions === 0)) continue
+        Object.assign(e, { unread: 0, mentions: 0 })
+        sendSide(client, [roomId])
+      }
+    },
+    /** A page connected: its sidebar counts start exact, from the database; it is shown who is here. */
+    async resumed(client: Client) {
+      const rooms = await sidebar(deps.db, client.user)
+      const side: SideState = new Map()
+      for (const r of rooms) side.set(r.id, unread.entry(r.id, client.user, r.unread, r.mentions))
+      client.side = side
+      client.sideRooms = new Map(rooms.map((r) => [r.id, r]))
+      sendSide(
+        client,
+        rooms.filter((r) => r.id !== client.room.id).map((r) => r.id),
+      )
+      client.send(renderPresenceFrame(await presence.current(client.room.id)))
+    },
+    async read(client: Client, seq: number) {
+      const now = Date.now()
+      if (now - client.readAt < READ_EVERY_MS) return
+      client.readAt = now
+      await readUpTo(deps.db, client.user, client.room, Math.min(seq, Number.MAX_SAFE_INTEGER))
+      await publish(
+        controlTopic(prefix),
+        encodeControl({ kind: 'read', id: client.user.id, roomId: client.room.id }),
+      )
+    },
+    typing(client: Client, on: boolean) {
+      const now = Date.now()
+      if (on && now - client.typedAt < TYPING_EVERY_MS) return
+      if (!on && client.typedAt === 0) return
+      client.typedAt = on ? now : 0
+      const signal = { userId: client.user.id, name: client.user.username, typing: on }
+      return publish(roomTopic(prefix, client.room.id), encodeTyping(signal))
+    },
+    close() {
+      for (const t of timers) clearInterval(t)
+      presence.close()
+      typing.close()
+    },
+  }
+}
+
+export type Everyday = ReturnType<typeof everyday>

@@ -1,0 +1,59 @@
+import type { Client } from './client.ts'
+import type { TypingSignal } from './envelope.ts'
+
+/** How long "is typing" lasts after the last signal; pages send one at most every 2 s while typing. */
+export const TYPING_TTL_MS = 5_000
+export const TYPING_EVERY_MS = 2_000
+
+type Render = (names: string[]) => string
+
+/**
+ * Who is typing in each room, as this node heard it on the rooms' topics. Every change re-renders "… is
+ * typing" for the room's local sockets: the same frame for everyone but the typists, who are not told of
+ * themselves. Nothing is stored.
+ */
+export class TypingLive {
+  private readonly rooms = new Map<number, Map<number, { name: string; timer: NodeJS.Timeout }>>()
+
+  constructor(
+    private readonly clientsOf: (roomId: number) => Iterable<Client>,
+    private readonly render: Render,
+  ) {}
+
+  onSignal(roomId: number, s: TypingSignal): void {
+    let typists = this.rooms.get(roomId)
+    if (!typists) {
+      typists = new Map()
+      this.rooms.set(roomId, typists)
+    }
+    const had = typists.get(s.userId)
+    if (had) clearTimeout(had.timer)
+    if (s.typing) {
+      const timer = setTimeout(() => this.onSignal(roomId, { ...s, typing: false }), TYPING_TTL_MS)
+      timer.unref()
+      typists.set(s.userId, { name: s.name, timer })
+    } else typists.delete(s.userId)
+    if (typists.size === 0) this.rooms.delete(roomId)
+    if (Boolean(had) !== s.typing) this.show(roomId)
+  }
+
+  private show(roomId: number): void {
+    const typists = this.rooms.get(roomId) ?? new Map()
+    const cache = new Map<string, string>()
+    for (const client of this.clientsOf(roomId)) {
+      const names = [...typists].filter(([id]) => id !== client.user.id).map(([, t]) => t.name)
+      const key = names.join('\n')
+      let html = cache.get(key)
+      if (html === undefined) {
+        html = this.render(names)
+        cache.set(key, html)
+      }
+      client.send(html)
+    }
+  }
+
+  close(): void {
+    for (const typists of this.rooms.values()) for (const t of typists.values()) clearTimeout(t.timer)
+    this.rooms.clear()
+  }
+}

@@ -1,0 +1,88 @@
+import type { Client } from './client.ts'
+
+/** What one room has seen on this node: messages, and per author and per mentioned name. */
+interface RoomCounter {
+  count: number
+  byAuthor: Map<number, number>
+  mentions: Map<string, number>
+}
+
+/** One sidebar entry of one socket: its counts, and the room's counters when they were last folded in. */
+export interface SideEntry {
+  unread: number
+  mentions: number
+  seen: number
+  own: number
+  mentioned: number
+}
+
+export type SideState = Map<number, SideEntry>
+
+/** A message in any room, as the activity topic carries it: `roomId authorId name,name`. */
+export function encodeActivity(roomId: number, authorId: number, mentioned: string[]): string {
+  return `${roomId} ${authorId} ${mentioned.join(',')}`
+}
+
+/**
+ * Live unread badges without a query per message: every node counts the messages of every room (from the
+ * activity topic), and once a second folds what changed into each socket's sidebar, which started exact
+ * (from the database, when the socket opened). One small frame per socket per second at most.
+ */
+export class UnreadLive {
+  private readonly counters = new Map<number, RoomCounter>()
+  private readonly changed = new Set<number>()
+
+  onActivity(payload: string): void {
+    const [room, author, names = ''] = payload.split(' ')
+    const roomId = Number(room)
+    const authorId = Number(author)
+    if (!Number.isSafeInteger(roomId) || !Number.isSafeInteger(authorId)) return
+    const c = this.counter(roomId)
+    c.count++
+    c.byAuthor.set(authorId, (c.byAuthor.get(authorId) ?? 0) + 1)
+    for (const name of names.split(',')) if (name) c.mentions.set(name, (c.mentions.get(name) ?? 0) + 1)
+    this.changed.add(roomId)
+  }
+
+  /** A sidebar entry that starts from exact counts, against the counters as they are now. */
+  entry(roomId: number, user: { id: number; username: string }, unread: number, mentions: number): SideEntry {
+    const c = this.counter(roomId)
+    const mentioned = c.mentions.get(user.username.toLowerCase()) ?? 0
+    return { unread, mentions, seen: c.count, own: c.byAuthor.get(user.id) ?? 0, mentioned }
+  }
+
+  /** Folds the rooms that changed into each socket's sidebar; `send` gets the rooms whose badge moved. */
+  tick(clients: Iterable<Client>, send: (client: Client, roomIds: number[]) => void): void {
+    if (this.changed.size === 0) return
+    const rooms = [...this.changed]
+    this.changed.clear()
+    for (const client of clients) {
+      if (!client.side) continue
+      const moved = rooms.filter((roomId) => roomId !== client.room.id && this.fold(client, roomId))
+      if (moved.length > 0) send(client, moved)
+    }
+  }
+
+  private fold(client: Client, roomId: number): boolean {
+    const entry = client.side?.get(roomId)
+    const c = this.counters.get(roomId)
+    if (!entry || !c) return false
+    const own = c.byAuthor.get(client.user.id) ?? 0
+    const mentioned = c.mentions.get(client.user.username.toLowerCase()) ?? 0
+    const more = c.count - entry.seen - (own - entry.own)
+    const moreMentions = mentioned - entry.mentioned
+    Object.assign(entry, { seen: c.count, own, mentioned })
+    entry.unread += more
+    entry.mentions += moreMentions
+    return more > 0 || moreMentions > 0
+  }
+
+  private counter(roomId: number): RoomCounter {
+    let c = this.counters.get(roomId)
+    if (!c) {
+      c = { count: 0, byAuthor: new Map(), mentions: new Map() }
+      this.counters.set(roomId, c)
+    }
+    return c
+  }
+}
