@@ -2,7 +2,9 @@
 // - keep the log at the newest message when the reader is at the bottom, and leave a reader who scrolled up alone;
 // - tell the server the last message this page has on every (re)connection, so it replays what was missed;
 // - never show a message twice; fall back to a plain form POST if the socket is gone for good;
-// - Enter sends, Shift+Enter makes a new line.
+// - Enter sends, Shift+Enter makes a new line;
+// - say how far the reader has read (visible tab, at the bottom), for the unread counts.
+// reading.js (times, days, grouping) and compose.js (typing, drafts, @mentions) do the rest.
 ;(() => {
   const NEAR_BOTTOM_PX = 80
   const log = () => document.getElementById('messages')
@@ -43,10 +45,34 @@
     if (code === 4404) location.assign('/?notice=room-deleted')
   })
 
+  // The open socket, for our own small frames (read marks here, typing signals from compose.js).
+  let socket = null
+  const send = (frame) => {
+    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame))
+  }
+  window.parley = { send }
+
   document.addEventListener('htmx:ws:after:connection', (e) => {
     setState('open')
-    e.detail.connection.socket.send(JSON.stringify({ type: 'resume', last_seq: lastSeq }))
+    socket = e.detail.connection.socket
+    socket.send(JSON.stringify({ type: 'resume', last_seq: lastSeq }))
+    markRead()
   })
+
+  // Read = the newest message is on screen in a visible tab. Said at most once a second.
+  let readTimer = 0
+  let saidRead = 0
+  const markRead = () => {
+    clearTimeout(readTimer)
+    readTimer = setTimeout(() => {
+      const el = log()
+      if (!el || document.visibilityState !== 'visible' || !atBottom(el) || lastSeq <= saidRead) return
+      saidRead = lastSeq
+      send({ type: 'read', seq: lastSeq })
+    }, 1000)
+  }
+  document.addEventListener('visibilitychange', markRead)
+  document.addEventListener('scroll', markRead, true)
 
   document.addEventListener('htmx:ws:before:message:incoming', (e) => {
     const el = log()
@@ -72,6 +98,7 @@
   document.addEventListener('htmx:ws:after:message:incoming', () => {
     document.querySelector('#messages > .empty')?.remove()
     if (stick) toBottom()
+    markRead()
   })
 
   document.addEventListener('htmx:after:swap', (e) => {

@@ -12,6 +12,7 @@ import { moderationRoutes } from './http/moderation.routes.ts'
 import { requestLog } from './http/request-log.ts'
 import { resetRoutes } from './http/reset.routes.ts'
 import { roomRoutes } from './http/rooms.routes.ts'
+import { searchRoutes } from './http/search.routes.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { csrf, session } from './http/session.ts'
 import type { AppDeps, AppState } from './http/state.ts'
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     roomRoutes(deps),
     messageRoutes(deps),
     moderationRoutes(deps),
+    searchRoutes(deps),
     adminRoomRoutes(deps),
     adminPeopleRoutes(deps),
   ]

@@ -64,9 +64,11 @@ export async function postMessage(
 export async function history(
   db: Kysely<Database>,
   room: Room,
-  cursor: { before?: unknown; after?: unknown } = {},
+  cursor: { before?: unknown; after?: unknown; around?: unknown } = {},
 ): Promise<MessagePage & { lastSeq: number }> {
-  const before = valid.cursor(cursor.before)
+  // Around a seq (a search result in context): the page that ends half a page after it holds it.
+  const around = valid.cursor(cursor.around)
+  const before = around !== undefined ? around + PAGE_SIZE / 2 : valid.cursor(cursor.before)
   const after = before === undefined ? valid.cursor(cursor.after) : undefined
   return db
     .transaction()

@@ -16,7 +16,11 @@ export function meRoutes(): Router<AppState> {
       ctx.body = ''
       return
     }
-    const rules = [`.message[data-author-id="${user.id}"] .actions a { display: inline; }`]
+    const rules = [
+      `.message[data-author-id="${user.id}"] .actions a { display: inline; }`,
+      // Mentions of the viewer stand out.
+      `.mention[data-user="${user.username.toLowerCase()}"] { background: var(--accent); color: var(--accent-text); }`,
+    ]
     if (user.role === 'admin') rules.push('.message .actions a.delete { display: inline; }')
     // Archived rooms (as loaded, or archived live) are read-only: nobody edits there, only admins delete.
     const archived = '.room:has(#composer.archived-note) .message .actions'

@@ -20,7 +20,8 @@ export async function showRoom(
   composer: Partial<ComposerView> = {},
 ): Promise<void> {
   const user = requireUser(ctx)
-  const page = await history(deps.db, room, { before: ctx.query.before, after: ctx.query.after })
+  const { before, after, around } = ctx.query
+  const page = await history(deps.db, room, { before, after, around })
   // Opening the newest page is reading the room (without JS too); a live page also says so as it reads on.
   if (!page.hasNewer) await readUpTo(deps.db, user, room, page.lastSeq)
   ctx.body = renderRoomPage({

@@ -1,0 +1,55 @@
+// The composer's extras: "is typing" signals (at most one every 2 s), a draft kept per room in this tab
+// (it survives reconnects and reloads until sent), and picking an @mention from the suggestion list.
+;(() => {
+  const TYPING_EVERY_MS = 2000
+  const box = () => document.getElementById('composer-body')
+  const draftKey = () => `parley:draft:${document.getElementById('room')?.dataset.slug ?? ''}`
+  let typedAt = 0
+
+  document.addEventListener('input', (e) => {
+    if (e.target !== box()) return
+    const text = e.target.value
+    try {
+      if (text) sessionStorage.setItem(draftKey(), text)
+      else sessionStorage.removeItem(draftKey())
+    } catch {}
+    const now = Date.now()
+    if (text.trim() && now - typedAt > TYPING_EVERY_MS) {
+      typedAt = now
+      window.parley?.send({ type: 'typing' })
+    }
+  })
+
+  // The composer comes back after a send (empty) or a refusal (text kept): keep the draft in step.
+  const restore = () => {
+    const el = box()
+    if (!el) return
+    let draft = null
+    try {
+      draft = sessionStorage.getItem(draftKey())
+    } catch {}
+    if (el.value === '' && draft) el.value = draft
+  }
+  document.addEventListener('htmx:after:swap', (e) => {
+    if (e.detail?.target?.id !== 'composer' && e.target?.id !== 'composer') return
+    const el = box()
+    if (el && el.value === '' && !document.querySelector('#composer .field-error')) {
+      try {
+        sessionStorage.removeItem(draftKey())
+      } catch {}
+      typedAt = 0
+    }
+    document.getElementById('mentions')?.replaceChildren()
+  })
+  document.addEventListener('DOMContentLoaded', restore)
+
+  // A suggestion replaces the "@prefix" being typed at the end of the text.
+  document.addEventListener('click', (e) => {
+    const pick = e.target instanceof Element ? e.target.closest('[data-mention]') : null
+    const el = box()
+    if (!pick || !el) return
+    el.value = el.value.replace(/@[A-Za-z0-9_.-]*$/, `@${pick.dataset.mention} `)
+    document.getElementById('mentions')?.replaceChildren()
+    el.focus()
+  })
+})()

@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../store/schema.ts'
+import { type Hit, namesLike, searchMessages } from '../store/search.repo.ts'
+import { Invalid } from './errors.ts'
+import type { Room, User } from './types.ts'
+
+export type { Hit }
+export const SEARCH_LIMIT = 50
+
+/** The messages matching `q` in the rooms `viewer` can read, newest first; an empty query finds nothing. */
+export async function search(
+  db: Kysely<Database>,
+  viewer: User,
+  raw: unknown,
+): Promise<{ q: string; hits: Hit[] }> {
+  const q = typeof raw === 'string' ? raw.trim() : ''
+  if (q.length > 200) throw new Invalid({ q: 'Use at most 200 characters.' })
+  if (!q) return { q, hits: [] }
+  return {
+    q,
+    hits: await searchMessages(db, { id: viewer.id, isAdmin: viewer.role === 'admin' }, q, SEARCH_LIMIT),
+  }
+}
+
+/** Who "@prefix" at the end of a draft could be, among the people who can read the room. */
+export async function mentionSuggestions(
+  db: Kysely<Database>,
+  room: Room,
+  draft: unknown,
+): Promise<string[]> {
+  const m = typeof draft === 'string' ? /(?:^|[^A-Za-z0-9_.-])@([A-Za-z0-9_.-]{0,32})$/.exec(draft) : null
+  if (!m) return []
+  return namesLike(db, room.id, m[1] as string, 6)
+}

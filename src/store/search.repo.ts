@@ -1,0 +1,57 @@
+import { type Kysely, sql } from 'kysely'
+import type { Database } from './schema.ts'
+
+export interface Hit {
+  id: number
+  seq: number
+  roomSlug: string
+  roomName: string
+  author: string
+  createdAt: Date
+  /** The body with the matches between \u0001 and \u0002 (escaped and marked up by the renderer). */
+  marked: string
+}
+
+/**
+ * Full-text search over the messages of the rooms a person can read (open rooms, their private ones, all for
+ * admins), newest first. The readable-rooms rule is in the query itself: nothing else is ever looked at.
+ */
+export async function searchMessages(
+  db: Kysely<Database>,
+  user: { id: number; isAdmin: boolean },
+  query: string,
+  limit: number,
+): Promise<Hit[]> {
+  const q = sql`websearch_to_tsquery('simple', ${query})`
+  const { rows } = await sql<Hit>`
+    SELECT m.id, m.seq, r.slug AS "roomSlug", r.name AS "roomName", u.username AS author,
+      m.created_at AS "createdAt",
+      ts_headline('simple', m.body, ${q},
+        'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', HighlightAll=true') AS marked
+    FROM messages m
+    JOIN rooms r ON r.id = m.room_id
+    JOIN users u ON u.id = m.author_id
+    WHERE m.deleted_at IS NULL
+      AND to_tsvector('simple', m.body) @@ ${q}
+      AND (NOT r.private OR ${user.isAdmin}
+        OR EXISTS (SELECT 1 FROM room_members rm WHERE rm.room_id = r.id AND rm.user_id = ${user.id}))
+    ORDER BY m.created_at DESC, m.id DESC
+    LIMIT ${limit}`.execute(db)
+  return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt) }))
+}
+
+/** People whose name starts with `prefix` (case-insensitive) and who may read the room: for @suggestions. */
+export async function namesLike(
+  db: Kysely<Database>,
+  roomId: number,
+  prefix: string,
+  limit: number,
+): Promise<string[]> {
+  const { rows } = await sql<{ username: string }>`
+    SELECT u.username FROM users u JOIN rooms r ON r.id = ${roomId}
+    WHERE u.deactivated_at IS NULL AND lower(u.username) LIKE ${`${prefix.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`}
+      AND (NOT r.private OR u.role = 'admin'
+        OR EXISTS (SELECT 1 FROM room_members rm WHERE rm.room_id = r.id AND rm.user_id = u.id))
+    ORDER BY lower(u.username) LIMIT ${limit}`.execute(db)
+  return rows.map((r) => r.username)
+}
