@@ -1,12 +1,7 @@
 import { controlTopic, roomTopic } from '../bus/bus.ts'
 import { readUpTo, sidebar } from '../chat/sidebar.ts'
 import type { PresenceStore } from '../presence/presence.ts'
-import {
-  renderPresenceFrame,
-  renderSideItemsFrame,
-  renderTypingFrame,
-  type SideItem,
-} from '../render/frames.ts'
+import { renderPresenceFrame, renderSideItem, renderTypingFrame, type SideItem } from '../render/frames.ts'
 import type { Client } from './client.ts'
 import { encodeControl } from './control.ts'
 import type { RealtimeDeps } from './deps.ts'
@@ -49,9 +44,22 @@ export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceSt
         ? [{ id, slug: r.slug, name: r.name, unread: e.unread, mentions: e.mentions, current: false }]
         : []
     })
+  // Many sockets show the same counts (everyone who has not read a busy room): each entry is rendered once.
+  const rendered = new Map<string, string>()
   const sendSide = (client: Client, roomIds: number[]) => {
     const list = items(client, roomIds)
-    if (list.length > 0) client.send(renderSideItemsFrame(list))
+    if (list.length === 0) return
+    if (rendered.size > 10_000) rendered.clear()
+    const html = list.map((i) => {
+      const key = `${i.id} ${i.unread} ${i.mentions} ${i.slug} ${i.name}`
+      let part = rendered.get(key)
+      if (part === undefined) {
+        part = renderSideItem(i)
+        rendered.set(key, part)
+      }
+      return part
+    })
+    client.send(html.join(''))
   }
   const timers = [
     setInterval(() => unread.tick(hub.clients, sendSide), UNREAD_TICK_MS),

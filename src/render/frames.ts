@@ -53,9 +53,9 @@ export interface SideItem {
   current: boolean
 }
 
-/** One socket's sidebar entries whose unread or mention count moved (per person, so per socket). */
-export function renderSideItemsFrame(items: SideItem[]): string {
-  return eta.render('/frames/side-items', { items })
+/** One sidebar entry with its counts, as a partial; a socket's frame is those that moved, one after another. */
+export function renderSideItem(item: SideItem): string {
+  return eta.render('/frames/side-item', item)
 }
 
 /** "Here now": the same list for every page of the room. */
