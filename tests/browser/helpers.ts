@@ -207,3 +207,146 @@ export async function waitForText(
     )
   if (!ok) assert.equal(await textOf(page, selector), text, `the text of ${selector} on ${page.url()}`)
 }
+
+// ---- Everyday chat (sidebar, unread badges, typing, mentions, search, look and accessibility) ----
+
+/** A browser context signed in as a user who already signed up over HTTP (keeps that HttpUser usable). */
+export async function contextOf(
+  browser: Browser,
+  base: string,
+  user: HttpUser,
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
+  const value = user.cookie('parley_session')
+  assert.ok(value, 'the user has no session cookie')
+  const context = await browser.newContext(options)
+  await context.addCookies([{ name: 'parley_session', value, url: base, httpOnly: true, sameSite: 'Lax' }])
+  return context
+}
+
+/** Posts a message over plain HTTP (the no-JS path), which announces it like any other message. */
+export async function postAs(user: HttpUser, slug: string, body: string): Promise<void> {
+  const res = await user.post(`/rooms/${slug}/messages`, {
+    body,
+    client_id: crypto.randomUUID(),
+  })
+  assert.equal(res.status, 303, `posting "${body.slice(0, 40)}" to #${slug}: ${res.html.slice(0, 200)}`)
+}
+
+/** Creates an open room as an admin over HTTP; resolves with its id (its sidebar item is `#side-<id>`). */
+export async function createRoomOverHttp(admin: HttpUser, name: string, slug: string): Promise<number> {
+  await admin.get('/admin/rooms')
+  const res = await admin.post('/admin/rooms', { name, slug, topic: '' })
+  const id = Number(/\/admin\/rooms\/(\d+)/.exec(res.location ?? '')?.[1])
+  assert.ok(id > 0, `could not create #${slug}: ${res.status} ${res.html.slice(0, 200)}`)
+  return id
+}
+
+/** The sidebar ("Rooms" navigation) link of a room, by its accessible name: "<name>[ N unread[, M mentioning you]]". */
+export function sideLink(page: Page, name: string): Locator {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return page
+    .getByRole('navigation', { name: 'Rooms' })
+    .getByRole('link', { name: new RegExp(`^${escaped}( \\d+ unread.*)?$`) })
+}
+
+/** What a room's sidebar item shows: its unread badge's number ('' when none) and whether it is "mentioned". */
+export function badgeOf(page: Page, roomId: number): Promise<{ unread: string; mentioned: boolean }> {
+  return page.evaluate((id) => {
+    const li = document.getElementById(`side-${id}`)
+    const badge = li?.querySelector('.unread')
+    return {
+      unread: badge?.firstChild?.textContent?.trim() ?? '',
+      mentioned: li?.classList.contains('mentioned') ?? false,
+    }
+  }, roomId)
+}
+
+/** Waits until a room's sidebar item shows this badge (unread '' = no badge); says what it showed instead. */
+export async function waitForBadge(
+  page: Page,
+  roomId: number,
+  want: { unread: string; mentioned?: boolean },
+  timeout = 10_000,
+): Promise<void> {
+  const ok = await page
+    .waitForFunction(
+      ([id, unread, mentioned]) => {
+        const li = document.getElementById(`side-${id}`)
+        const shown = li?.querySelector('.unread')?.firstChild?.textContent?.trim() ?? ''
+        return shown === unread && (mentioned === null || li?.classList.contains('mentioned') === mentioned)
+      },
+      [roomId, want.unread, want.mentioned ?? null] as const,
+      { timeout },
+    )
+    .then(
+      () => true,
+      () => false,
+    )
+  if (!ok)
+    assert.deepEqual(
+      await badgeOf(page, roomId),
+      { unread: want.unread, mentioned: want.mentioned ?? (await badgeOf(page, roomId)).mentioned },
+      `the sidebar badge of room ${roomId} on ${page.url()} within ${timeout} ms`,
+    )
+}
+
+/** Waits until the focused element is the composer's textarea. */
+export async function waitComposerFocused(page: Page): Promise<void> {
+  const ok = await page
+    .waitForFunction(() => document.activeElement?.id === 'composer-body', undefined, { timeout: 5_000 })
+    .then(
+      () => true,
+      () => false,
+    )
+  const focused = await page.evaluate(
+    () => `${document.activeElement?.tagName.toLowerCase()}#${document.activeElement?.id}`,
+  )
+  assert.ok(ok, `the composer has the focus (the focus is on ${focused})`)
+}
+
+/** How wide the page is against its viewport: it must not scroll sideways. */
+export function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number }> {
+  return page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }))
+}
+
+export interface AxeFinding {
+  id: string
+  impact: string
+  help: string
+  nodes: Array<{ target: string; summary: string }>
+}
+
+/** Runs axe-core in the page (injected as a script) and resolves with its violations of the given impacts. */
+export async function axeViolations(
+  page: Page,
+  source: string,
+  impacts: string[] = ['serious', 'critical'],
+): Promise<AxeFinding[]> {
+  const has = await page.evaluate(() => 'axe' in window)
+  if (!has) await page.addScriptTag({ content: source })
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe
+    const result = await axe.run()
+    return result.violations as Array<{
+      id: string
+      impact: string | null
+      help: string
+      nodes: Array<{ target: unknown[]; failureSummary?: string }>
+    }>
+  })
+  return found
+    .filter((v) => impacts.includes(v.impact ?? ''))
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact ?? '',
+      help: v.help,
+      nodes: v.nodes.map((n) => ({
+        target: n.target.map(String).join(' '),
+        summary: (n.failureSummary ?? '').replace(/\s+/g, ' ').trim(),
+      })),
+    }))
+}
