@@ -18,7 +18,7 @@
   // The room's last event (message, edit or deletion) this page has: from the page, then from each frame's
   // leading <!--seq N--> comment.
   let lastSeq = Number(document.getElementById('room')?.dataset.lastSeq) || 0
-  const SEQ = /^<!--seq (\d+)-->/
+  const SEQ = /<!--seq (\d+)-->/g
 
   document.addEventListener('DOMContentLoaded', () => {
     if (location.hash.startsWith('#message-')) document.querySelector(location.hash)?.scrollIntoView()
@@ -79,8 +79,8 @@
     stick = el ? atBottom(el) : false
     const data = e.detail.message.data
     if (typeof data !== 'string') return
-    const seq = SEQ.exec(data)
-    if (seq) lastSeq = Math.max(lastSeq, Number(seq[1]))
+    // Under load several room frames arrive as one message: each keeps its own marker.
+    for (const m of data.matchAll(SEQ)) lastSeq = Math.max(lastSeq, Number(m[1]))
     // A new message this page already shows (it can arrive twice around a reconnect) is not appended again.
     const partials = data.split('<hx-partial ').length - 1
     const appends = data.split('<hx-partial hx-target="#messages" hx-swap="beforeend">').length - 1
@@ -101,10 +101,10 @@
     markRead()
   })
 
-  document.addEventListener('htmx:after:swap', (e) => {
-    if (e.target?.id === 'composer' || e.detail?.target?.id === 'composer') {
+  // A new composer came over the socket (after a send, or with an error): the field keeps the focus.
+  document.addEventListener('htmx:ws:after:message:incoming', (e) => {
+    if (String(e.detail?.message?.data).startsWith('<hx-partial hx-target="#composer"'))
       document.getElementById('composer-body')?.focus()
-    }
   })
 
   // htmx 4 drops a send when its socket is closed for good: post the form the old way instead.

@@ -30,8 +30,8 @@
     } catch {}
     if (el.value === '' && draft) el.value = draft
   }
-  document.addEventListener('htmx:after:swap', (e) => {
-    if (e.detail?.target?.id !== 'composer' && e.target?.id !== 'composer') return
+  document.addEventListener('htmx:ws:after:message:incoming', (e) => {
+    if (!String(e.detail?.message?.data).startsWith('<hx-partial hx-target="#composer"')) return
     const el = box()
     if (el && el.value === '' && !document.querySelector('#composer .field-error')) {
       try {

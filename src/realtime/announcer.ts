@@ -30,7 +30,9 @@ export function busAnnouncer(bus: Bus, hub: Hub, prefix: string, log: Logger, me
   return {
     messageCreated(r, message) {
       metrics.messageStored()
-      const activity = encodeActivity(r.id, message.authorId, mentionedNames(message.body))
+      // Mentioning yourself is no news to you: your own name is left out.
+      const named = mentionedNames(message.body).filter((n) => n !== message.author.toLowerCase())
+      const activity = encodeActivity(r.id, message.authorId, named)
       publish(activityTopic(prefix), activity, { room: r.id, seq: message.seq })
       room(r.id, {
         seq: message.seq,

@@ -28,6 +28,9 @@ export class Client {
   /** When this socket last signalled typing, and last stored a read mark (both throttled). */
   typedAt = 0
   readAt = 0
+  /** The highest seq the page said it has read, and the timer that will store it (throttled). */
+  readSeq = 0
+  readTimer: NodeJS.Timeout | undefined
 
   readonly user: User
   readonly room: Room
@@ -70,6 +73,20 @@ export class Client {
     if (frame.seq > 0 && frame.seq <= this.lastSeq) return
     if (frame.seq > 0) this.lastSeq = frame.seq
     this.send(frame.data)
+  }
+
+  /**
+   * Several room frames at once: as one message (`combined`) when this socket needs all of them, else one by
+   * one through `deliver` (held during catch-up, or partly sent already).
+   */
+  deliverMany(frames: OutFrame[], combined?: Buffer): void {
+    const first = frames.find((f) => f.seq > 0)
+    if (!combined || this.held || (first && first.seq <= this.lastSeq)) {
+      for (const frame of frames) this.deliver(frame)
+      return
+    }
+    for (const f of frames) if (f.seq > this.lastSeq) this.lastSeq = f.seq
+    this.send(combined)
   }
 
   /** Ends catch-up at `seq`: sends the held frames that are newer, in order, then goes live. */

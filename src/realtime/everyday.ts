@@ -61,6 +61,15 @@ export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceSt
     })
     client.send(html.join(''))
   }
+  const storeRead = async (client: Client) => {
+    // Stored even if the page has closed meanwhile: what it said it read, it read.
+    client.readAt = Date.now()
+    await readUpTo(deps.db, client.user, client.room, client.readSeq)
+    await publish(
+      controlTopic(prefix),
+      encodeControl({ kind: 'read', id: client.user.id, roomId: client.room.id }),
+    )
+  }
   const timers = [
     setInterval(() => unread.tick(hub.clients, sendSide), UNREAD_TICK_MS),
     setInterval(() => presence.refresh(hub.roomIds()), REFRESH_MS),
@@ -72,7 +81,9 @@ export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceSt
     /** Another page of this person read a room: their badges for it go to zero everywhere. */
     onRead(userId: number, roomId: number) {
       for (const client of hub.clients) {
-        const e = client.user.id === userId ? client.side?.get(roomId) : undefined
+        // The page reading the room does not show that room's badge at all.
+        const e =
+          client.user.id === userId && client.room.id !== roomId ? client.side?.get(roomId) : undefined
         if (!e || (e.unread === 0 && e.mentions === 0)) continue
         Object.assign(e, { unread: 0, mentions: 0 })
         sendSide(client, [roomId])
@@ -91,15 +102,18 @@ export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceSt
       )
       client.send(renderPresenceFrame(await presence.current(client.room.id)))
     },
+    /** Stores a read mark now, or (within READ_EVERY_MS of the last) the latest one when the window ends. */
     async read(client: Client, seq: number) {
-      const now = Date.now()
-      if (now - client.readAt < READ_EVERY_MS) return
-      client.readAt = now
-      await readUpTo(deps.db, client.user, client.room, Math.min(seq, Number.MAX_SAFE_INTEGER))
-      await publish(
-        controlTopic(prefix),
-        encodeControl({ kind: 'read', id: client.user.id, roomId: client.room.id }),
-      )
+      client.readSeq = Math.max(client.readSeq, seq)
+      const wait = client.readAt + READ_EVERY_MS - Date.now()
+      if (wait > 0) {
+        client.readTimer ??= setTimeout(() => {
+          client.readTimer = undefined
+          storeRead(client).catch((err) => log.warn({ err: (err as Error).message }, 'read mark failed'))
+        }, wait)
+        return
+      }
+      await storeRead(client)
     },
     typing(client: Client, on: boolean) {
       const now = Date.now()

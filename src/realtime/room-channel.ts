@@ -34,7 +34,12 @@ export class RoomChannel {
     private readonly load: LoadFrames,
     private readonly log: Logger,
     private readonly stats: DeliveryStats = { delivered() {} },
+    /** Coalesce the frames of one event-loop turn into one send per socket (the hub does; tests may not). */
+    private readonly coalesce = false,
   ) {}
+
+  /** Frames released in this turn of the event loop, sent together at its end. */
+  private batch: OutFrame[] = []
 
   receive(frame: Frame): void {
     if (frame.seq > 0 && (frame.seq <= this.lastSeq || this.pending.has(frame.seq))) return
@@ -65,6 +70,7 @@ export class RoomChannel {
   close(): void {
     clearTimeout(this.repairTimer)
     this.pending.clear()
+    this.batch = []
   }
 
   private drain(): void {
@@ -76,8 +82,21 @@ export class RoomChannel {
   }
 
   private broadcast(frame: OutFrame): void {
-    for (const client of this.clients) client.deliver(frame)
-    this.stats.delivered(this.clients.size, frame.at === undefined ? undefined : Date.now() - frame.at)
+    if (!this.coalesce) return this.send([frame])
+    if (this.batch.push(frame) === 1) setImmediate(() => this.send(this.batch.splice(0)))
+  }
+
+  /**
+   * Under load several frames pile up in one turn: each socket gets them as one WebSocket message (htmx
+   * swaps every partial in it, in order), one write instead of one per frame. Built once for all sockets.
+   */
+  private send(frames: OutFrame[]): void {
+    if (frames.length === 0) return
+    const combined = frames.length === 1 ? undefined : Buffer.concat(frames.map((f) => f.data))
+    for (const client of this.clients) client.deliverMany(frames, combined)
+    const now = Date.now()
+    for (const f of frames)
+      this.stats.delivered(this.clients.size, f.at === undefined ? undefined : now - f.at)
   }
 
   private scheduleRepair(): void {

@@ -13,7 +13,8 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')
 
 /** A Postgres regex for "@username" as a whole word, the way the renderer highlights it. */
 export function mentionPattern(username: string): string {
-  return `(^|[^A-Za-z0-9_.-])@${escapeRegex(username)}($|[^A-Za-z0-9_.-])`
+  // A sentence's final "." (or "-") after the name is not part of it, as the renderer sees it too.
+  return `(^|[^A-Za-z0-9_.-])@${escapeRegex(username)}[.-]*($|[^A-Za-z0-9_.-])`
 }
 
 /** Exact unread and mention counts for a person in the given rooms. */
@@ -36,14 +37,15 @@ export async function unreadCounts(
   return rows.map((r) => ({ roomId: r.room_id, unread: Number(r.unread), mentions: Number(r.mentions) }))
 }
 
-/** Moves a person's read mark forward (never back) in a room. */
+/** Moves a person's read mark forward (never back, never past the room's newest event) in a room. */
 export async function markRead(
   db: Kysely<Database>,
   userId: number,
   roomId: number,
   seq: number,
 ): Promise<void> {
-  await sql`INSERT INTO room_reads (user_id, room_id, last_read_seq) VALUES (${userId}, ${roomId}, ${seq})
+  await sql`INSERT INTO room_reads (user_id, room_id, last_read_seq)
+    SELECT ${userId}, id, least(${Math.min(seq, 2 ** 31 - 1)}, last_seq) FROM rooms WHERE id = ${roomId}
     ON CONFLICT (user_id, room_id)
     DO UPDATE SET last_read_seq = greatest(room_reads.last_read_seq, excluded.last_read_seq)`.execute(db)
 }

@@ -123,6 +123,7 @@ export class SoakClient {
     // TestSocket keeps every frame; a soak would pile up hundreds of MB of them, so take each and drop it.
     socket.ws.on('message', () => {
       for (const frame of socket.frames.splice(0)) this.onFrame(frame)
+      socket.extras.length = 0
     })
     socket.ws.on('close', (code) => this.onClose(socket, code))
   }

@@ -21,7 +21,8 @@ function channel(t: TestContext, stored: number, deleted: number[] = []) {
     return { frames: out, through: more ? s - 1 : Math.max(after, top), more }
   }
   const ch = new RoomChannel(1, 0, load, pino({ level: 'silent' }))
-  ch.clients.add({ deliver: (f: OutFrame) => got.push(f.seq) } as unknown as Client)
+  const deliver = (f: OutFrame) => got.push(f.seq)
+  ch.clients.add({ deliver, deliverMany: (fs: OutFrame[]) => fs.forEach(deliver) } as unknown as Client)
   // Closed even when the test fails, so a repair timer cannot keep the run alive.
   t.after(() => ch.close())
   return { ch, got }
@@ -76,5 +77,38 @@ describe('a room channel', () => {
       got,
       Array.from({ length: 700 }, (_, i) => i + 1),
     )
+  })
+})
+
+describe('a room channel under load', () => {
+  it('sends the frames of one event-loop turn to each socket as one message, built once', async (t) => {
+    const sends: Array<{ seqs: number[]; combined: Buffer | undefined }> = []
+    const ch = new RoomChannel(
+      1,
+      0,
+      async () => ({ frames: [], through: 0, more: false }),
+      pino({ level: 'silent' }),
+      undefined,
+      true,
+    )
+    t.after(() => ch.close())
+    const client = (name: string) =>
+      ({
+        deliverMany: (fs: OutFrame[], combined?: Buffer) =>
+          sends.push({ seqs: fs.map((f) => f.seq), combined }),
+        name,
+      }) as unknown as Client
+    ch.clients.add(client('a'))
+    ch.clients.add(client('b'))
+    for (const s of [1, 2, 3]) ch.receive(frame(s))
+    assert.equal(sends.length, 0, 'nothing before the turn ends')
+    await new Promise((r) => setImmediate(r))
+    assert.equal(sends.length, 2, 'one send per socket')
+    assert.deepEqual(sends[0]?.seqs, [1, 2, 3])
+    assert.equal(sends[0]?.combined?.toString(), '<p>1</p><p>2</p><p>3</p>')
+    assert.equal(sends[0]?.combined, sends[1]?.combined, 'the same bytes for every socket')
+    ch.receive(frame(4))
+    await new Promise((r) => setImmediate(r))
+    assert.deepEqual(sends[2], { seqs: [4], combined: undefined }, 'a lone frame goes as it is')
   })
 })
