@@ -82,7 +82,10 @@ export class RoomChannel {
   }
 
   private broadcast(frame: OutFrame): void {
-    if (!this.coalesce) return this.send([frame])
+    if (!this.coalesce) {
+      this.send([frame])
+      return
+    }
     if (this.batch.push(frame) === 1) setImmediate(() => this.send(this.batch.splice(0)))
   }
 
