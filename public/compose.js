@@ -9,10 +9,7 @@
   document.addEventListener('input', (e) => {
     if (e.target !== box()) return
     const text = e.target.value
-    try {
-      if (text) sessionStorage.setItem(draftKey(), text)
-      else sessionStorage.removeItem(draftKey())
-    } catch {}
+    save(text)
     const now = Date.now()
     if (text.trim() && now - typedAt > TYPING_EVERY_MS) {
       typedAt = now
@@ -30,15 +27,25 @@
     } catch {}
     if (el.value === '' && draft) el.value = draft
   }
+  const save = (text) => {
+    try {
+      if (text) sessionStorage.setItem(draftKey(), text)
+      else sessionStorage.removeItem(draftKey())
+    } catch {}
+  }
+  // Sent: the draft goes at once (a reload right after sending must not bring it back)...
+  document.addEventListener(
+    'submit',
+    (e) => {
+      if (e.target instanceof HTMLFormElement && e.target.id === 'composer') save('')
+      typedAt = 0
+    },
+    true,
+  )
+  // ...and comes back if the server refused the message (its composer returns with the text and an error).
   document.addEventListener('htmx:ws:after:message:incoming', (e) => {
     if (!String(e.detail?.message?.data).startsWith('<hx-partial hx-target="#composer"')) return
-    const el = box()
-    if (el && el.value === '' && !document.querySelector('#composer .field-error')) {
-      try {
-        sessionStorage.removeItem(draftKey())
-      } catch {}
-      typedAt = 0
-    }
+    if (document.querySelector('#composer .field-error')) save(box()?.value ?? '')
     document.getElementById('mentions')?.replaceChildren()
   })
   document.addEventListener('DOMContentLoaded', restore)

@@ -70,6 +70,18 @@ export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceSt
       encodeControl({ kind: 'read', id: client.user.id, roomId: client.room.id }),
     )
   }
+  /** A page's sidebar counts start exact, from the database; from then on UnreadLive keeps them. */
+  const startSidebar = async (client: Client) => {
+    const rooms = await sidebar(deps.db, client.user)
+    const side: SideState = new Map()
+    for (const r of rooms) side.set(r.id, unread.entry(r.id, client.user, r.unread, r.mentions))
+    client.side = side
+    client.sideRooms = new Map(rooms.map((r) => [r.id, r]))
+    sendSide(
+      client,
+      rooms.filter((r) => r.id !== client.room.id).map((r) => r.id),
+    )
+  }
   const timers = [
     setInterval(() => unread.tick(hub.clients, sendSide), UNREAD_TICK_MS),
     setInterval(() => presence.refresh(hub.roomIds()), REFRESH_MS),
@@ -90,17 +102,17 @@ export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceSt
       }
     },
     /** A page connected: its sidebar counts start exact, from the database; it is shown who is here. */
+    /** Never fails the socket: without the database or Redis the page still chats, only these extras wait. */
     async resumed(client: Client) {
-      const rooms = await sidebar(deps.db, client.user)
-      const side: SideState = new Map()
-      for (const r of rooms) side.set(r.id, unread.entry(r.id, client.user, r.unread, r.mentions))
-      client.side = side
-      client.sideRooms = new Map(rooms.map((r) => [r.id, r]))
-      sendSide(
-        client,
-        rooms.filter((r) => r.id !== client.room.id).map((r) => r.id),
-      )
-      client.send(renderPresenceFrame(await presence.current(client.room.id)))
+      await Promise.all([
+        startSidebar(client).catch((err) =>
+          log.warn({ err: (err as Error).message }, 'sidebar counts unavailable'),
+        ),
+        presence
+          .current(client.room.id)
+          .then((names) => client.send(renderPresenceFrame(names)))
+          .catch((err) => log.warn({ err: (err as Error).message }, 'presence unavailable')),
+      ])
     },
     /** Stores a read mark now, or (within READ_EVERY_MS of the last) the latest one when the window ends. */
     async read(client: Client, seq: number) {
@@ -113,7 +125,7 @@ export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceSt
         }, wait)
         return
       }
-      await storeRead(client)
+      await storeRead(client).catch((err) => log.warn({ err: (err as Error).message }, 'read mark failed'))
     },
     typing(client: Client, on: boolean) {
       const now = Date.now()
