@@ -23,8 +23,6 @@ export class Client {
   resumed = false
   /** The page's sidebar counts, once it has resumed (kept live by UnreadLive). */
   side: SideState | undefined
-  /** The rooms of that sidebar (names and addresses for re-rendering an entry). */
-  sideRooms: Map<number, Room> | undefined
   /** When this socket last signalled typing, and last stored a read mark (both throttled). */
   typedAt = 0
   readAt = 0

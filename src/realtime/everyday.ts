@@ -36,10 +36,12 @@ export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceSt
     typing: (roomId: number, s: Parameters<TypingLive['onSignal']>[1]) => typing.onSignal(roomId, s),
   })
 
+  // Rooms' names and addresses, for re-rendering sidebar entries: one copy per node, not one per socket.
+  const names = new Map<number, { slug: string; name: string }>()
   const items = (client: Client, roomIds: number[]): SideItem[] =>
     roomIds.flatMap((id) => {
       const e = client.side?.get(id)
-      const r = client.sideRooms?.get(id)
+      const r = names.get(id)
       return e && r
         ? [{ id, slug: r.slug, name: r.name, unread: e.unread, mentions: e.mentions, current: false }]
         : []
@@ -76,7 +78,7 @@ export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceSt
     const side: SideState = new Map()
     for (const r of rooms) side.set(r.id, unread.entry(r.id, client.user, r.unread, r.mentions))
     client.side = side
-    client.sideRooms = new Map(rooms.map((r) => [r.id, r]))
+    for (const r of rooms) names.set(r.id, { slug: r.slug, name: r.name })
     sendSide(
       client,
       rooms.filter((r) => r.id !== client.room.id).map((r) => r.id),
