@@ -4,6 +4,7 @@ import type { DeliveryStats } from '../metrics/metrics.ts'
 import type { Client } from './client.ts'
 import type { Control } from './control.ts'
 import { decodeFrame, decodeTyping, type Frame, type TypingSignal } from './envelope.ts'
+import { IpCap } from './ip-cap.ts'
 import { type LoadFrames, RoomChannel } from './room-channel.ts'
 
 /** Which of these people may still read the room (from the database). */
@@ -26,7 +27,8 @@ export const CLOSE = { signedOut: 4401, noAccess: 4403, roomGone: 4404 } as cons
 export class Hub {
   private readonly rooms = new Map<number, RoomChannel>()
   readonly clients = new Set<Client>()
-  private readonly perIp = new Map<string, number>()
+  /** Sockets per client address, capped (SOCKETS_PER_IP). */
+  readonly ips = new IpCap()
 
   constructor(
     private readonly bus: Bus,
@@ -62,7 +64,7 @@ export class Hub {
 
   leave(client: Client): void {
     if (!this.clients.delete(client)) return
-    this.releaseIp(client.ip)
+    this.ips.release(client.ip)
     const roomId = client.room.id
     const channel = this.rooms.get(roomId)
     if (!channel) return
@@ -98,23 +100,6 @@ export class Hub {
         .resync()
         .catch((err) => this.log.warn({ room: channel.roomId, err: (err as Error).message }, 'resync failed'))
     }
-  }
-
-  /**
-   * Takes one of an address's socket places, at once (before any await), so that many upgrades at the same
-   * moment cannot all slip under the cap. Released by `leave`, or by the upgrade when it refuses.
-   */
-  reserveIp(ip: string, cap: number): boolean {
-    const n = this.perIp.get(ip) ?? 0
-    if (n >= cap) return false
-    this.perIp.set(ip, n + 1)
-    return true
-  }
-
-  releaseIp(ip: string): void {
-    const left = (this.perIp.get(ip) ?? 0) - 1
-    if (left > 0) this.perIp.set(ip, left)
-    else this.perIp.delete(ip)
   }
 
   /** Acts on a control notice, from this node or another: closes the sockets it is about. */

@@ -46,8 +46,8 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
   const gate = {
     wss,
     sessionCookie: cookieNames(deps.config).session,
-    reserveIp: (ip: string) => hub.reserveIp(ip, deps.config.limits.socketsPerIp),
-    releaseIp: (ip: string) => hub.releaseIp(ip),
+    reserveIp: (ip: string) => hub.ips.reserve(ip, deps.config.limits.socketsPerIp),
+    releaseIp: (ip: string) => hub.ips.release(ip),
   }
   base.bus.onReconnect(() => {
     base.metrics.busReconnected()
