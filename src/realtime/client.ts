@@ -1,6 +1,16 @@
 import { WebSocket } from 'ws'
 import type { Room, User } from '../chat/types.ts'
-import type { SideState } from './unread-live.ts'
+
+/** One sidebar entry of one socket: its counts, and the room's counters when they were last folded in. */
+export interface SideEntry {
+  unread: number
+  mentions: number
+  seen: number
+  own: number
+  mentioned: number
+}
+
+export type SideState = Map<number, SideEntry>
 
 export interface OutFrame {
   seq: number

@@ -2,14 +2,14 @@ import { controlTopic, roomTopic } from '../bus/bus.ts'
 import { readUpTo, sidebar } from '../chat/sidebar.ts'
 import type { PresenceStore } from '../presence/presence.ts'
 import { renderPresenceFrame, renderSideItem, renderTypingFrame, type SideItem } from '../render/frames.ts'
-import type { Client } from './client.ts'
+import type { Client, SideState } from './client.ts'
 import { encodeControl } from './control.ts'
 import type { RealtimeDeps } from './deps.ts'
 import { encodeFrame, encodeTyping } from './envelope.ts'
 import type { Hub } from './hub.ts'
 import { PresenceLive, REFRESH_MS } from './presence-live.ts'
 import { TYPING_EVERY_MS, TypingLive } from './typing-live.ts'
-import { type SideState, UnreadLive } from './unread-live.ts'
+import { UnreadLive } from './unread-live.ts'
 
 /** A read mark is stored at most this often per socket (the page says so on every message it shows). */
 const READ_EVERY_MS = 2_000

@@ -31,11 +31,13 @@ export function parseFrame(data: string): InFrame {
     return { type: 'invalid', reason: 'not an object' }
   }
   const frame = value as Record<string, unknown>
+  // Own keys only: "__proto__" or "toString" must not pass for a frame type.
+  const type = frame.type
   const kind: Kind | undefined =
-    frame.type === undefined
+    type === undefined
       ? 'send'
-      : typeof frame.type === 'string' && frame.type in FIELDS && frame.type !== 'send'
-        ? (frame.type as Kind)
+      : typeof type === 'string' && type !== 'send' && Object.hasOwn(FIELDS, type)
+        ? (type as Kind)
         : undefined
   if (!kind) return { type: 'invalid', reason: 'unknown frame type' }
   const extra = Object.keys(frame).find((k) => !FIELDS[kind].has(k))

@@ -1,4 +1,4 @@
-import type { Client } from './client.ts'
+import type { Client, SideEntry } from './client.ts'
 
 /** What one room has seen on this node: messages, and per author and per mentioned name. */
 interface RoomCounter {
@@ -6,17 +6,6 @@ interface RoomCounter {
   byAuthor: Map<number, number>
   mentions: Map<string, number>
 }
-
-/** One sidebar entry of one socket: its counts, and the room's counters when they were last folded in. */
-export interface SideEntry {
-  unread: number
-  mentions: number
-  seen: number
-  own: number
-  mentioned: number
-}
-
-export type SideState = Map<number, SideEntry>
 
 /** A message in any room, as the activity topic carries it: `roomId authorId name,name`. */
 export function encodeActivity(roomId: number, authorId: number, mentioned: string[]): string {

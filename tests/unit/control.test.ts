@@ -28,3 +28,13 @@ describe('control notices between nodes', () => {
       assert.equal(decodeControl(bad), undefined, bad)
   })
 })
+
+describe('frames from a page', () => {
+  it('takes only its own frame types: inherited names like __proto__ are refused, not crashed on', async () => {
+    const { parseFrame } = await import('../../src/realtime/frames-in.ts')
+    for (const type of ['__proto__', 'toString', 'constructor', 'hasOwnProperty', 'send'])
+      assert.equal(parseFrame(JSON.stringify({ type, last_seq: 1 })).type, 'invalid', type)
+    assert.deepEqual(parseFrame('{"type":"read","seq":3}'), { type: 'read', seq: 3 })
+    assert.deepEqual(parseFrame('{"type":"typing"}'), { type: 'typing' })
+  })
+})
