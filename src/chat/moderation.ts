@@ -34,7 +34,7 @@ export async function editMessage(
   viewer: User,
   id: unknown,
   body: unknown,
-): Promise<Message> {
+): Promise<{ message: Message; room: Room }> {
   const { message, room } = await messageFor(deps, viewer, id)
   if (!may(viewer, room, message, 'edit')) throw new Forbidden('Only its author can edit a message.')
   const text = valid.body(body)
@@ -43,7 +43,7 @@ export async function editMessage(
     .execute((trx) => changeMessage(trx, room.id, message.id, { kind: 'edited', body: text }))
   if (!event) throw new NotFound('That message')
   deps.announce.messageChanged(room, event)
-  return event.message
+  return { message: event.message, room }
 }
 
 /** The author, or an admin (recorded in the audit log), deletes a message; it disappears from every open page. */

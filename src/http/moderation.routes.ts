@@ -33,12 +33,11 @@ export function moderationRoutes(deps: AppDeps): Router<AppState> {
   router.post('/messages/:id/edit', async (ctx) => {
     const user = requireUser(ctx)
     try {
-      const message = await editMessage(deps, user, ctx.params.id, field(ctx, 'body'))
+      const { message, room } = await editMessage(deps, user, ctx.params.id, field(ctx, 'body'))
       if (isFragmentRequest(ctx)) {
         ctx.body = renderMessage(message)
         return
       }
-      const { room } = await messageFor(deps, user, message.id)
       ctx.status = 303
       ctx.redirect(roomUrl(room.slug, message.id))
     } catch (err) {

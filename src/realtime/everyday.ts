@@ -30,9 +30,19 @@ export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceSt
     log,
   )
   const typing = new TypingLive((roomId) => hub.clientsOf(roomId), renderTypingFrame)
+  // This node's sockets by person: a read mark concerns one person's pages, not every socket.
+  const byUser = new Map<number, Set<Client>>()
   Object.assign(hub.hooks, {
-    joined: (c: Client) => presence.changed(c.room.id),
-    left: (c: Client) => presence.changed(c.room.id),
+    joined: (c: Client) => {
+      presence.changed(c.room.id)
+      const mine = byUser.get(c.user.id) ?? new Set<Client>()
+      byUser.set(c.user.id, mine.add(c))
+    },
+    left: (c: Client) => {
+      presence.changed(c.room.id)
+      const mine = byUser.get(c.user.id)
+      if (mine?.delete(c) && mine.size === 0) byUser.delete(c.user.id)
+    },
     typing: (roomId: number, s: Parameters<TypingLive['onSignal']>[1]) => typing.onSignal(roomId, s),
   })
 
@@ -94,10 +104,9 @@ export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceSt
     onActivity: (payload: string) => unread.onActivity(payload),
     /** Another page of this person read a room: their badges for it go to zero everywhere. */
     onRead(userId: number, roomId: number) {
-      for (const client of hub.clients) {
+      for (const client of byUser.get(userId) ?? []) {
         // The page reading the room does not show that room's badge at all.
-        const e =
-          client.user.id === userId && client.room.id !== roomId ? client.side?.get(roomId) : undefined
+        const e = client.room.id !== roomId ? client.side?.get(roomId) : undefined
         if (!e || (e.unread === 0 && e.mentions === 0)) continue
         Object.assign(e, { unread: 0, mentions: 0 })
         sendSide(client, [roomId])
