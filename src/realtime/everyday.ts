@@ -1,13 +1,14 @@
 import { controlTopic, roomTopic } from '../bus/bus.ts'
 import { readUpTo, sidebar } from '../chat/sidebar.ts'
 import type { PresenceStore } from '../presence/presence.ts'
-import { renderPresenceFrame, renderSideItem, renderTypingFrame, type SideItem } from '../render/frames.ts'
+import { renderPresenceFrame, renderTypingFrame } from '../render/frames.ts'
 import type { Client, SideState } from './client.ts'
 import { encodeControl } from './control.ts'
 import type { RealtimeDeps } from './deps.ts'
 import { encodeFrame, encodeTyping } from './envelope.ts'
 import type { Hub } from './hub.ts'
 import { PresenceLive, REFRESH_MS } from './presence-live.ts'
+import { SideFrames } from './side-frames.ts'
 import { TYPING_EVERY_MS, TypingLive } from './typing-live.ts'
 import { UnreadLive } from './unread-live.ts'
 
@@ -46,33 +47,8 @@ export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceSt
     typing: (roomId: number, s: Parameters<TypingLive['onSignal']>[1]) => typing.onSignal(roomId, s),
   })
 
-  // Rooms' names and addresses, for re-rendering sidebar entries: one copy per node, not one per socket.
-  const names = new Map<number, { slug: string; name: string }>()
-  const items = (client: Client, roomIds: number[]): SideItem[] =>
-    roomIds.flatMap((id) => {
-      const e = client.side?.get(id)
-      const r = names.get(id)
-      return e && r
-        ? [{ id, slug: r.slug, name: r.name, unread: e.unread, mentions: e.mentions, current: false }]
-        : []
-    })
-  // Many sockets show the same counts (everyone who has not read a busy room): each entry is rendered once.
-  const rendered = new Map<string, string>()
-  const sendSide = (client: Client, roomIds: number[]) => {
-    const list = items(client, roomIds)
-    if (list.length === 0) return
-    if (rendered.size > 10_000) rendered.clear()
-    const html = list.map((i) => {
-      const key = `${i.id} ${i.unread} ${i.mentions} ${i.slug} ${i.name}`
-      let part = rendered.get(key)
-      if (part === undefined) {
-        part = renderSideItem(i)
-        rendered.set(key, part)
-      }
-      return part
-    })
-    client.send(html.join(''))
-  }
+  const sideFrames = new SideFrames()
+  const sendSide = (client: Client, roomIds: number[]) => sideFrames.send(client, roomIds)
   const storeRead = async (client: Client) => {
     // Stored even if the page has closed meanwhile: what it said it read, it read.
     client.readAt = Date.now()
@@ -88,7 +64,7 @@ export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceSt
     const side: SideState = new Map()
     for (const r of rooms) side.set(r.id, unread.entry(r.id, client.user, r.unread, r.mentions))
     client.side = side
-    for (const r of rooms) names.set(r.id, { slug: r.slug, name: r.name })
+    sideFrames.remember(rooms)
     sendSide(
       client,
       rooms.filter((r) => r.id !== client.room.id).map((r) => r.id),
