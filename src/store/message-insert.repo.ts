@@ -33,6 +33,13 @@ export async function insertMessage(db: Kysely<Database>, input: NewMessage): Pr
  * lock) only if the author may write there and the client id is new, and insert with that seq. Nothing back
  * means "not that simple" (no room, not allowed, archived, a retry): the transaction below says which.
  */
+/** Whether the author may write in the `rooms` row at hand: it is open, or they are a member, or an admin. */
+function mayWrite(authorId: number) {
+  return sql<boolean>`(NOT rooms.private
+    OR EXISTS (SELECT 1 FROM room_members m WHERE m.room_id = rooms.id AND m.user_id = ${authorId})
+    OR EXISTS (SELECT 1 FROM users u WHERE u.id = ${authorId} AND u.role = 'admin'))`
+}
+
 async function insertFast(db: Kysely<Database>, input: NewMessage): Promise<InsertResult | undefined> {
   const { roomId, authorId, author, body, clientId } = input
   try {
@@ -40,9 +47,7 @@ async function insertFast(db: Kysely<Database>, input: NewMessage): Promise<Inse
       WITH r AS (
         UPDATE rooms SET last_seq = last_seq + 1
         WHERE id = ${roomId} AND archived_at IS NULL
-          AND (NOT private
-            OR EXISTS (SELECT 1 FROM room_members m WHERE m.room_id = rooms.id AND m.user_id = ${authorId})
-            OR EXISTS (SELECT 1 FROM users u WHERE u.id = ${authorId} AND u.role = 'admin'))
+          AND ${mayWrite(authorId)}
           AND NOT EXISTS (SELECT 1 FROM messages g WHERE g.room_id = rooms.id AND g.client_id = ${clientId})
         RETURNING last_seq)
       INSERT INTO messages (room_id, seq, author_id, body, client_id)
@@ -75,11 +80,7 @@ function insertExplained(db: Kysely<Database>, input: NewMessage): Promise<Inser
       .select([
         'last_seq',
         sql<boolean>`archived_at IS NOT NULL`.as('archived'),
-        sql<boolean>`(NOT private
-          OR EXISTS (SELECT 1 FROM room_members m WHERE m.room_id = rooms.id AND m.user_id = ${input.authorId})
-          OR EXISTS (SELECT 1 FROM users u WHERE u.id = ${input.authorId} AND u.role = 'admin'))`.as(
-          'allowed',
-        ),
+        mayWrite(input.authorId).as('allowed'),
       ])
       .where('id', '=', input.roomId)
       .forUpdate()
