@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { insertMessage } from '../store/message-insert.repo.ts'
+import { insertMessage } from '../store/message-writer.ts'
 import { pageMessages } from '../store/messages.repo.ts'
 import { roomEvents } from '../store/room-events.repo.ts'
 import type { Database } from '../store/schema.ts'
@@ -32,6 +32,17 @@ export async function postMessage(
   room: Room,
   input: PostInput,
 ): Promise<Message> {
+  return storeMessage(deps, viewer, room, await admitMessage(deps, viewer, input))
+}
+
+/** A message that passed validation and the sender's rate limit, ready to be stored. */
+export interface Admitted {
+  body: string
+  clientId: string
+}
+
+/** The checks before storing: valid input, and the sender is within their rate limit. */
+export async function admitMessage(deps: ChatDeps, viewer: User, input: PostInput): Promise<Admitted> {
   const clientId = valid.clientId(input.clientId)
   const body = valid.body(input.body)
   await takeOrThrow(
@@ -40,6 +51,19 @@ export async function postMessage(
     deps.rules.message,
     (s) => `Slow down: you can send again in ${s} s.`,
   )
+  return { body, clientId }
+}
+
+/**
+ * Stores an admitted message and announces it. It joins the store's queue before this returns (no await
+ * comes first), so messages stored one after another keep that order even when nobody waits in between.
+ */
+export async function storeMessage(
+  deps: ChatDeps,
+  viewer: User,
+  room: Room,
+  { body, clientId }: Admitted,
+): Promise<Message> {
   const stored = await insertMessage(deps.db, {
     roomId: room.id,
     authorId: viewer.id,

@@ -15,6 +15,12 @@ export type LoadFrames = (
 ) => Promise<{ frames: Frame[]; through: number; more: boolean }>
 
 const REPAIR_AFTER_MS = 200
+/**
+ * A room's sockets are written to at most once per this long (about one screen refresh): the frames of a busy
+ * room that arrive meanwhile go out together, as one WebSocket message per socket. A quiet room's frame goes
+ * out in the same turn; a busy one's waits at most this long, and every socket write then carries several.
+ */
+export const FLUSH_GAP_MS = 16
 
 /**
  * One room on this node: its local sockets, and the message frames put back in seq order. A frame that
@@ -38,8 +44,10 @@ export class RoomChannel {
     private readonly coalesce = false,
   ) {}
 
-  /** Frames released in this turn of the event loop, sent together at its end. */
+  /** Frames released and not yet written to the sockets: sent together at the end of the turn, or of the gap. */
   private batch: OutFrame[] = []
+  private flushTimer: NodeJS.Timeout | undefined
+  private lastFlush = Number.NEGATIVE_INFINITY
 
   receive(frame: Frame): void {
     if (frame.seq > 0 && (frame.seq <= this.lastSeq || this.pending.has(frame.seq))) return
@@ -69,6 +77,7 @@ export class RoomChannel {
 
   close(): void {
     clearTimeout(this.repairTimer)
+    clearTimeout(this.flushTimer)
     this.pending.clear()
     this.batch = []
   }
@@ -86,12 +95,21 @@ export class RoomChannel {
       this.send([frame])
       return
     }
-    if (this.batch.push(frame) === 1) setImmediate(() => this.send(this.batch.splice(0)))
+    if (this.batch.push(frame) > 1) return
+    const wait = this.lastFlush + FLUSH_GAP_MS - performance.now()
+    if (wait <= 0) setImmediate(this.flush)
+    else this.flushTimer = setTimeout(this.flush, wait)
+  }
+
+  private readonly flush = () => {
+    this.flushTimer = undefined
+    this.lastFlush = performance.now()
+    this.send(this.batch.splice(0))
   }
 
   /**
-   * Under load several frames pile up in one turn: each socket gets them as one WebSocket message (htmx
-   * swaps every partial in it, in order), one write instead of one per frame. Built once for all sockets.
+   * Under load several frames pile up: each socket gets them as one WebSocket message (htmx swaps every
+   * partial in it, in order), one write instead of one per frame. Built once for all sockets.
    */
   private send(frames: OutFrame[]): void {
     if (frames.length === 0) return

@@ -1,20 +1,13 @@
 import type { RawData } from 'ws'
-import { newClientId, safeEqual } from '../auth/tokens.ts'
-import { composerError, isStoreUnavailable } from '../chat/errors.ts'
-import { catchUp, postMessage } from '../chat/messages.ts'
-import { isClientId } from '../chat/validate.ts'
-import {
-  renderComposerFrame,
-  renderNoticeFrame,
-  renderReloadFrame,
-  renderReplayFrame,
-} from '../render/frames.ts'
+import { catchUp } from '../chat/messages.ts'
+import { renderNoticeFrame, renderReloadFrame, renderReplayFrame } from '../render/frames.ts'
 import { pageView } from '../render/view-models.ts'
 import type { Client } from './client.ts'
 import type { RealtimeDeps } from './deps.ts'
 import type { Everyday } from './everyday.ts'
 import { parseFrame } from './frames-in.ts'
 import type { Hub } from './hub.ts'
+import { startSend } from './send.ts'
 
 /** A socket that never says where it is (no resume frame) goes live after this long. */
 const RESUME_WAIT_MS = 2000
@@ -39,19 +32,25 @@ export function attachSocket(deps: RealtimeDeps, hub: Hub, client: Client, extra
       ws.close(1011, 'try again')
     })
     .finally(() => clearTimeout(timer))
+  const failed = (err: unknown) => {
+    // Unexpected (the database went away during a catch-up, say): 1011 makes htmx reconnect and resume.
+    deps.log.error({ err, user: client.user.id }, 'socket frame failed')
+    ws.close(1011, 'try again')
+  }
   ws.on('message', (data, isBinary) => {
     // A client may not pile up work faster than it is done: that is a flood, not a person typing.
     if (++client.pending > MAX_PENDING_FRAMES) return ws.close(1008, 'too many frames')
-    client.queue = client.queue
-      .then(() => onFrame(deps, client, data, isBinary, extras))
-      .catch((err) => {
-        // Unexpected (the database went away during a catch-up, say): 1011 makes htmx reconnect and resume.
-        deps.log.error({ err, user: client.user.id }, 'socket frame failed')
-        ws.close(1011, 'try again')
-      })
-      .finally(() => {
-        client.pending--
-      })
+    const done = () => {
+      client.pending--
+    }
+    // The next frame waits for this one's turn only; the rest of it (a message being stored) runs on.
+    client.queue = client.queue.then(begin(deps, client, data, isBinary, extras)).then(
+      (later) => void (later?.rest ?? Promise.resolve()).catch(failed).finally(done),
+      (err) => {
+        failed(err)
+        done()
+      },
+    )
   })
   ws.on('pong', () => {
     client.alive = true
@@ -67,24 +66,37 @@ export function attachSocket(deps: RealtimeDeps, hub: Hub, client: Client, extra
   }, RESUME_WAIT_MS).unref()
 }
 
-async function onFrame(
-  deps: RealtimeDeps,
-  client: Client,
-  data: RawData,
-  isBinary: boolean,
-  extras: Everyday,
-): Promise<void> {
-  if (isBinary) return client.ws.close(1003, 'binary frames are not accepted')
+type Turn = () => Promise<{ rest: Promise<void> } | undefined>
+
+/**
+ * Starts a frame on arrival and hands back its turn, which runs after the turns of the frames before it.
+ * A message's turn ends once it is queued for storing (see startSend) and hands back the rest, still running.
+ */
+function begin(deps: RealtimeDeps, client: Client, data: RawData, isBinary: boolean, extras: Everyday): Turn {
+  if (isBinary)
+    return async () => {
+      client.ws.close(1003, 'binary frames are not accepted')
+      return undefined
+    }
   const frame = parseFrame(data.toString())
-  if (frame.type === 'invalid')
-    return client.send(renderNoticeFrame(`That frame was refused: ${frame.reason}.`))
-  if (frame.type === 'resume') {
-    if (await resume(deps, client, frame.lastSeq)) await extras.resumed(client)
-    return
+  if (frame.type === 'send') {
+    const turn = startSend(deps, client, frame)
+    return async () => {
+      const { stored } = await turn()
+      const rest = stored.then(async (sent) => {
+        if (sent) await extras.typing(client, false)
+      })
+      return { rest }
+    }
   }
-  if (frame.type === 'read') return extras.read(client, frame.seq)
-  if (frame.type === 'typing') return void extras.typing(client, true)
-  if (await send(deps, client, frame)) await extras.typing(client, false)
+  return async () => {
+    if (frame.type === 'invalid') client.send(renderNoticeFrame(`That frame was refused: ${frame.reason}.`))
+    else if (frame.type === 'resume') {
+      if (await resume(deps, client, frame.lastSeq)) await extras.resumed(client)
+    } else if (frame.type === 'read') await extras.read(client, frame.seq)
+    else extras.typing(client, true)
+    return undefined
+  }
 }
 
 async function resume(deps: RealtimeDeps, client: Client, lastSeq: number): Promise<boolean> {
@@ -101,44 +113,4 @@ async function resume(deps: RealtimeDeps, client: Client, lastSeq: number): Prom
   else if (missed.lastSeq > lastSeq) client.send(renderReplayFrame(missed.events, missed.lastSeq))
   client.goLive(missed.lastSeq)
   return true
-}
-
-async function send(
-  deps: RealtimeDeps,
-  client: Client,
-  frame: { body: unknown; clientId: unknown; csrf: string },
-): Promise<boolean> {
-  const body = typeof frame.body === 'string' ? frame.body : ''
-  const keepId = isClientId(frame.clientId) ? frame.clientId : newClientId()
-  const composer = (error?: string, clientId = keepId, text = body) =>
-    renderComposerFrame({
-      slug: client.room.slug,
-      live: true,
-      csrf: client.csrf,
-      clientId,
-      body: text,
-      error,
-    })
-  if (!safeEqual(frame.csrf, client.csrf)) {
-    client.send(composer('This page has expired: reload it to send messages.'))
-    return false
-  }
-  try {
-    await postMessage(deps, client.user, client.room, { body: frame.body, clientId: frame.clientId })
-    // Only the composer comes back here; the message itself arrives through the room like everyone's.
-    client.send(composer(undefined, newClientId(), ''))
-    return true
-  } catch (err) {
-    const error = composerError(err)
-    if (error !== undefined) {
-      client.send(composer(error))
-      return false
-    }
-    deps.log.error({ err, user: client.user.id, room: client.room.id }, 'send failed')
-    const why = isStoreUnavailable(err)
-      ? 'Parley cannot reach its database right now'
-      : 'something went wrong on our side'
-    client.send(composer(`Your message was not sent: ${why}. It is still here: send it again in a moment.`))
-    return false
-  }
 }

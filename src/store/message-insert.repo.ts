@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
 import { selectMessages } from './messages.repo.ts'
 import { isUniqueViolation } from './pg-errors.ts'
 import type { Message } from './records.ts'
@@ -24,8 +24,15 @@ export type InsertResult =
  * Whether the author may write there (open room, or member, or admin; not archived) is checked under the
  * same lock, so a removal or an archive that commits first always wins.
  */
-export async function insertMessage(db: Kysely<Database>, input: NewMessage): Promise<InsertResult> {
+export async function insertOne(db: Kysely<Database>, input: NewMessage): Promise<InsertResult> {
   return (await insertFast(db, input)) ?? insertExplained(db, input)
+}
+
+/** Whether the author may write in the `rooms` row at hand: it is open, or they are a member, or an admin. */
+export function mayWrite(authorId: number | RawBuilder<unknown>) {
+  return sql<boolean>`(NOT rooms.private
+    OR EXISTS (SELECT 1 FROM room_members m WHERE m.room_id = rooms.id AND m.user_id = ${authorId})
+    OR EXISTS (SELECT 1 FROM users u WHERE u.id = ${authorId} AND u.role = 'admin'))`
 }
 
 /**
@@ -33,13 +40,6 @@ export async function insertMessage(db: Kysely<Database>, input: NewMessage): Pr
  * lock) only if the author may write there and the client id is new, and insert with that seq. Nothing back
  * means "not that simple" (no room, not allowed, archived, a retry): the transaction below says which.
  */
-/** Whether the author may write in the `rooms` row at hand: it is open, or they are a member, or an admin. */
-function mayWrite(authorId: number) {
-  return sql<boolean>`(NOT rooms.private
-    OR EXISTS (SELECT 1 FROM room_members m WHERE m.room_id = rooms.id AND m.user_id = ${authorId})
-    OR EXISTS (SELECT 1 FROM users u WHERE u.id = ${authorId} AND u.role = 'admin'))`
-}
-
 async function insertFast(db: Kysely<Database>, input: NewMessage): Promise<InsertResult | undefined> {
   const { roomId, authorId, author, body, clientId } = input
   try {

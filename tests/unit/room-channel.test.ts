@@ -3,7 +3,7 @@ import { describe, it, type TestContext } from 'node:test'
 import pino from 'pino'
 import type { Client, OutFrame } from '../../src/realtime/client.ts'
 import type { Frame } from '../../src/realtime/envelope.ts'
-import { type LoadFrames, RoomChannel } from '../../src/realtime/room-channel.ts'
+import { FLUSH_GAP_MS, type LoadFrames, RoomChannel } from '../../src/realtime/room-channel.ts'
 
 const frame = (seq: number): Frame => ({ seq, html: `<p>${seq}</p>` })
 
@@ -81,7 +81,7 @@ describe('a room channel', () => {
 })
 
 describe('a room channel under load', () => {
-  it('sends the frames of one event-loop turn to each socket as one message, built once', async (t) => {
+  it('sends the frames of one turn, or of one flush gap, to each socket as one message, built once', async (t) => {
     const sends: Array<{ seqs: number[]; combined: Buffer | undefined }> = []
     const ch = new RoomChannel(
       1,
@@ -107,8 +107,19 @@ describe('a room channel under load', () => {
     assert.deepEqual(sends[0]?.seqs, [1, 2, 3])
     assert.equal(sends[0]?.combined?.toString(), '<p>1</p><p>2</p><p>3</p>')
     assert.equal(sends[0]?.combined, sends[1]?.combined, 'the same bytes for every socket')
+    // Within FLUSH_GAP_MS of that write, the next frames wait for the gap to end and go together.
     ch.receive(frame(4))
     await new Promise((r) => setImmediate(r))
-    assert.deepEqual(sends[2], { seqs: [4], combined: undefined }, 'a lone frame goes as it is')
+    assert.equal(sends.length, 2, 'a frame right after a write waits for the gap')
+    ch.receive(frame(5))
+    await new Promise((r) => setTimeout(r, FLUSH_GAP_MS + 5))
+    assert.equal(sends.length, 4)
+    assert.deepEqual(sends[2]?.seqs, [4, 5])
+    assert.equal(sends[2]?.combined?.toString(), '<p>4</p><p>5</p>')
+    // A quiet room's frame (the last write longer than the gap ago) goes at the end of its turn.
+    await new Promise((r) => setTimeout(r, FLUSH_GAP_MS + 5))
+    ch.receive(frame(6))
+    await new Promise((r) => setImmediate(r))
+    assert.deepEqual(sends[4], { seqs: [6], combined: undefined }, 'a lone frame goes as it is')
   })
 })

@@ -1,0 +1,67 @@
+import { newClientId, safeEqual } from '../auth/tokens.ts'
+import { composerError, isStoreUnavailable } from '../chat/errors.ts'
+import { admitMessage, storeMessage } from '../chat/messages.ts'
+import { isClientId } from '../chat/validate.ts'
+import { renderComposerFrame } from '../render/frames.ts'
+import type { Client } from './client.ts'
+import type { RealtimeDeps } from './deps.ts'
+
+/** The part of a message that runs in the socket's turn; `stored` settles once it is stored (true) or refused. */
+export type SendTurn = () => Promise<{ stored: Promise<boolean> }>
+
+/**
+ * Starts a message the moment its frame arrives: its admission (valid, within the rate limit) begins at once,
+ * while the frames before it are still being handled; the limiter hears them in the order sent. The turn,
+ * run after those frames, queues the message for storing, so messages are stored in the order sent, and
+ * does not wait for the store: the socket's next frame can be admitted meanwhile.
+ */
+export function startSend(
+  deps: RealtimeDeps,
+  client: Client,
+  frame: { body: unknown; clientId: unknown; csrf: string },
+): SendTurn {
+  const body = typeof frame.body === 'string' ? frame.body : ''
+  const keepId = isClientId(frame.clientId) ? frame.clientId : newClientId()
+  const composer = (error?: string, clientId = keepId, text = body) =>
+    renderComposerFrame({
+      slug: client.room.slug,
+      live: true,
+      csrf: client.csrf,
+      clientId,
+      body: text,
+      error,
+    })
+  const refused = (err: unknown): false => {
+    const error = composerError(err)
+    if (error !== undefined) {
+      client.send(composer(error))
+      return false
+    }
+    deps.log.error({ err, user: client.user.id, room: client.room.id }, 'send failed')
+    const why = isStoreUnavailable(err)
+      ? 'Parley cannot reach its database right now'
+      : 'something went wrong on our side'
+    client.send(composer(`Your message was not sent: ${why}. It is still here: send it again in a moment.`))
+    return false
+  }
+  if (!safeEqual(frame.csrf, client.csrf))
+    return async () => {
+      client.send(composer('This page has expired: reload it to send messages.'))
+      return { stored: Promise.resolve(false) }
+    }
+  // Settled either way at once: a refusal waits, handled, for the turn.
+  const admitted = admitMessage(deps, client.user, { body: frame.body, clientId: frame.clientId }).then(
+    (ok) => ({ ok }),
+    (err: unknown) => ({ err }),
+  )
+  return async () => {
+    const outcome = await admitted
+    if ('err' in outcome) return { stored: Promise.resolve(refused(outcome.err)) }
+    const stored = storeMessage(deps, client.user, client.room, outcome.ok).then(() => {
+      // Only the composer comes back here; the message itself arrives through the room like everyone's.
+      client.send(composer(undefined, newClientId(), ''))
+      return true
+    }, refused)
+    return { stored }
+  }
+}
