@@ -104,8 +104,13 @@ export async function upgrade(
     }
     const client = await new Promise<Client>((resolve, reject) => {
       // A peer gone before the handshake: ws drops it without calling back, so the place must come back here.
-      socket.once('close', () => reject(new ClientGone()))
-      gate.wss.handleUpgrade(req, socket, head, (ws) => resolve(new Client(ws, who)))
+      const gone = () => reject(new ClientGone())
+      socket.once('close', gone)
+      gate.wss.handleUpgrade(req, socket, head, (ws) => {
+        // Left on, the listener would keep this request (headers and all) for the socket's whole life.
+        socket.off('close', gone)
+        resolve(new Client(ws, who))
+      })
     })
     accepted = true
     return client
