@@ -13,7 +13,13 @@ const PING_TIMEOUT_MS = 5_000
 export async function redisBus(url: string, log: Logger): Promise<Bus> {
   // A publish fails fast while Redis is away (the message is stored; repair delivers it later);
   // a subscribe waits in the offline queue and goes through once Redis is back.
-  const pub = new Redis(url, { lazyConnect: true, connectionName: 'parley-pub', enableOfflineQueue: false })
+  // Auto-pipelining: the publishes of one tick (a stored batch's frames) go to Redis in one write.
+  const pub = new Redis(url, {
+    lazyConnect: true,
+    connectionName: 'parley-pub',
+    enableOfflineQueue: false,
+    enableAutoPipelining: true,
+  })
   const sub = new Redis(url, { lazyConnect: true, connectionName: 'parley-sub', maxRetriesPerRequest: null })
   const handlers = new Map<string, BusHandler>()
   const reconnectListeners: Array<() => void> = []
