@@ -2,6 +2,7 @@ import type { Logger } from '../log.ts'
 import type { DeliveryStats } from '../metrics/metrics.ts'
 import type { Client, OutFrame } from './client.ts'
 import type { Frame } from './envelope.ts'
+import { RoomWriter } from './room-writer.ts'
 
 /**
  * Loads the frames of the room's events with after < seq < before from the database (the truth), a page at a
@@ -15,12 +16,6 @@ export type LoadFrames = (
 ) => Promise<{ frames: Frame[]; through: number; more: boolean }>
 
 const REPAIR_AFTER_MS = 200
-/**
- * A room's sockets are written to at most once per this long (about one screen refresh): the frames of a busy
- * room that arrive meanwhile go out together, as one WebSocket message per socket. A quiet room's frame goes
- * out in the same turn; a busy one's waits at most this long, and every socket write then carries several.
- */
-export const FLUSH_GAP_MS = 16
 
 /**
  * One room on this node: its local sockets, and the message frames put back in seq order. A frame that
@@ -39,22 +34,21 @@ export class RoomChannel {
     private lastSeq: number,
     private readonly load: LoadFrames,
     private readonly log: Logger,
-    private readonly stats: DeliveryStats = { delivered() {} },
-    /** Coalesce the frames of one event-loop turn into one send per socket (the hub does; tests may not). */
-    private readonly coalesce = false,
-  ) {}
+    stats: DeliveryStats = { delivered() {} },
+    /** Pace the writes: a busy room's frames go several to a message (the hub does; tests may not). */
+    paced = false,
+  ) {
+    this.writer = new RoomWriter(this.clients, stats, paced)
+  }
 
-  /** Frames released and not yet written to the sockets: sent together at the end of the turn, or of the gap. */
-  private batch: OutFrame[] = []
-  private flushTimer: NodeJS.Timeout | undefined
-  private lastFlush = Number.NEGATIVE_INFINITY
+  private readonly writer: RoomWriter
 
   receive(frame: Frame): void {
     if (frame.seq > 0 && (frame.seq <= this.lastSeq || this.pending.has(frame.seq))) return
     // Encoded once per message per node: every socket is sent the same bytes.
     const out = { seq: frame.seq, data: Buffer.from(frame.html), at: frame.at }
     if (out.seq === 0) {
-      this.broadcast(out)
+      this.writer.write(out)
       return
     }
     this.pending.set(out.seq, out)
@@ -77,47 +71,16 @@ export class RoomChannel {
 
   close(): void {
     clearTimeout(this.repairTimer)
-    clearTimeout(this.flushTimer)
     this.pending.clear()
-    this.batch = []
+    this.writer.close()
   }
 
   private drain(): void {
     for (let next = this.pending.get(this.lastSeq + 1); next; next = this.pending.get(this.lastSeq + 1)) {
       this.pending.delete(next.seq)
       this.lastSeq = next.seq
-      this.broadcast(next)
+      this.writer.write(next)
     }
-  }
-
-  private broadcast(frame: OutFrame): void {
-    if (!this.coalesce) {
-      this.send([frame])
-      return
-    }
-    if (this.batch.push(frame) > 1) return
-    const wait = this.lastFlush + FLUSH_GAP_MS - performance.now()
-    if (wait <= 0) setImmediate(this.flush)
-    else this.flushTimer = setTimeout(this.flush, wait)
-  }
-
-  private readonly flush = () => {
-    this.flushTimer = undefined
-    this.lastFlush = performance.now()
-    this.send(this.batch.splice(0))
-  }
-
-  /**
-   * Under load several frames pile up: each socket gets them as one WebSocket message (htmx swaps every
-   * partial in it, in order), one write instead of one per frame. Built once for all sockets.
-   */
-  private send(frames: OutFrame[]): void {
-    if (frames.length === 0) return
-    const combined = frames.length === 1 ? undefined : Buffer.concat(frames.map((f) => f.data))
-    for (const client of this.clients) client.deliverMany(frames, combined)
-    const now = Date.now()
-    for (const f of frames)
-      this.stats.delivered(this.clients.size, f.at === undefined ? undefined : now - f.at)
   }
 
   private scheduleRepair(): void {

@@ -1,5 +1,8 @@
 import type { Client, SideEntry } from './client.ts'
 
+/** Sockets whose badges are brought up to date in one turn of the event loop. */
+const TICK_CHUNK = 100
+
 /** What one room has seen on this node: messages, and per author and per mentioned name. */
 interface RoomCounter {
   count: number
@@ -40,16 +43,27 @@ export class UnreadLive {
     return { unread, mentions, seen: c.count, own: c.byAuthor.get(user.id) ?? 0, mentioned }
   }
 
-  /** Folds the rooms that changed into each socket's sidebar; `send` gets the rooms whose badge moved. */
+  /**
+   * Folds the rooms that changed into each socket's sidebar; `send` gets the rooms whose badge moved. The
+   * sockets are taken TICK_CHUNK at a time, one chunk per turn of the event loop, so the messages arriving
+   * meanwhile are not held up behind thousands of badge updates.
+   */
   tick(clients: Iterable<Client>, send: (client: Client, roomIds: number[]) => void): void {
     if (this.changed.size === 0) return
     const rooms = [...this.changed]
     this.changed.clear()
-    for (const client of clients) {
-      if (!client.side) continue
-      const moved = rooms.filter((roomId) => roomId !== client.room.id && this.fold(client, roomId))
-      if (moved.length > 0) send(client, moved)
+    const all = [...clients]
+    const chunk = (from: number) => {
+      const to = Math.min(from + TICK_CHUNK, all.length)
+      for (let i = from; i < to; i++) {
+        const client = all[i] as Client
+        if (!client.side) continue
+        const moved = rooms.filter((roomId) => roomId !== client.room.id && this.fold(client, roomId))
+        if (moved.length > 0) send(client, moved)
+      }
+      if (to < all.length) setImmediate(chunk, to)
     }
+    chunk(0)
   }
 
   private fold(client: Client, roomId: number): boolean {

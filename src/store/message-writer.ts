@@ -34,8 +34,11 @@ class MessageWriter {
 
   private async run(): Promise<void> {
     this.running = true
-    while (this.queue.length > 0) await this.write(this.nextBatch())
-    this.running = false
+    try {
+      while (this.queue.length > 0) await this.write(this.nextBatch())
+    } finally {
+      this.running = false
+    }
   }
 
   /**

@@ -3,7 +3,8 @@ import { describe, it, type TestContext } from 'node:test'
 import pino from 'pino'
 import type { Client, OutFrame } from '../../src/realtime/client.ts'
 import type { Frame } from '../../src/realtime/envelope.ts'
-import { FLUSH_GAP_MS, type LoadFrames, RoomChannel } from '../../src/realtime/room-channel.ts'
+import { type LoadFrames, RoomChannel } from '../../src/realtime/room-channel.ts'
+import { FLUSH_GAP_MS } from '../../src/realtime/room-writer.ts'
 
 const frame = (seq: number): Frame => ({ seq, html: `<p>${seq}</p>` })
 

@@ -1,0 +1,60 @@
+import type { DeliveryStats } from '../metrics/metrics.ts'
+import type { Client, OutFrame } from './client.ts'
+
+/**
+ * A room's sockets are written to at most once per this long (about one screen refresh): the frames of a busy
+ * room that arrive meanwhile go out together, as one WebSocket message per socket. A quiet room's frame goes
+ * out in the same turn; a busy one's waits at most this long, and every socket write then carries several.
+ */
+export const FLUSH_GAP_MS = 16
+
+/**
+ * Writes a room's frames, already in order, to the room's sockets on this node. Paced (as the hub has it),
+ * the frames released within one turn or one flush gap go to each socket as one message, built once for all
+ * sockets; unpaced (some tests), each frame goes at once.
+ */
+export class RoomWriter {
+  /** Frames released and not yet written: sent together at the end of the turn, or of the gap. */
+  private batch: OutFrame[] = []
+  private timer: NodeJS.Timeout | undefined
+  private lastFlush = Number.NEGATIVE_INFINITY
+
+  constructor(
+    private readonly clients: Set<Client>,
+    private readonly stats: DeliveryStats,
+    private readonly paced: boolean,
+  ) {}
+
+  write(frame: OutFrame): void {
+    if (!this.paced) {
+      this.send([frame])
+      return
+    }
+    if (this.batch.push(frame) > 1) return
+    const wait = this.lastFlush + FLUSH_GAP_MS - performance.now()
+    if (wait <= 0) setImmediate(this.flush)
+    else this.timer = setTimeout(this.flush, wait)
+  }
+
+  /** Drops what is waiting: the room has no sockets left here. */
+  close(): void {
+    clearTimeout(this.timer)
+    this.batch = []
+  }
+
+  private readonly flush = () => {
+    this.timer = undefined
+    this.lastFlush = performance.now()
+    this.send(this.batch.splice(0))
+  }
+
+  /** Several frames go as one WebSocket message (htmx swaps every partial in it, in order): one write. */
+  private send(frames: OutFrame[]): void {
+    if (frames.length === 0) return
+    const combined = frames.length === 1 ? undefined : Buffer.concat(frames.map((f) => f.data))
+    for (const client of this.clients) client.deliverMany(frames, combined)
+    const now = Date.now()
+    for (const f of frames)
+      this.stats.delivered(this.clients.size, f.at === undefined ? undefined : now - f.at)
+  }
+}

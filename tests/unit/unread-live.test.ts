@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import type { Client, SideState } from '../../src/realtime/client.ts'
+import { encodeActivity, UnreadLive } from '../../src/realtime/unread-live.ts'
+
+const turn = () => new Promise((r) => setImmediate(r))
+
+describe('live unread badges', () => {
+  it('folds new messages into every socket’s sidebar, a hundred sockets per turn of the event loop', async () => {
+    const live = new UnreadLive()
+    const clients = Array.from({ length: 250 }, (_, i) => {
+      const user = { id: 100 + i, username: `u${i}` }
+      const side: SideState = new Map([[2, live.entry(2, user, 0, 0)]])
+      return { side, user, room: { id: 1 } } as unknown as Client
+    })
+    live.onActivity(encodeActivity(2, 1, ['u7']))
+    live.onActivity(encodeActivity(2, 1, []))
+    const sent: Array<[Client, number[]]> = []
+    live.tick(clients, (client, rooms) => sent.push([client, rooms]))
+    assert.equal(sent.length, 100, 'the first hundred at once')
+    await turn()
+    assert.equal(sent.length, 200)
+    await turn()
+    assert.equal(sent.length, 250, 'all of them, turn by turn')
+    assert.deepEqual(
+      sent.map(([, rooms]) => rooms),
+      clients.map(() => [2]),
+    )
+    assert.deepEqual(clients[7]?.side?.get(2), { ...clients[7]?.side?.get(2), unread: 2, mentions: 1 })
+    assert.equal(clients[8]?.side?.get(2)?.unread, 2)
+    assert.equal(clients[8]?.side?.get(2)?.mentions, 0)
+    live.tick(clients, (client, rooms) => sent.push([client, rooms]))
+    await turn()
+    assert.equal(sent.length, 250, 'nothing new, nothing sent')
+  })
+})
