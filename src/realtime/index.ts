@@ -11,6 +11,7 @@ import { decodeControl } from './control.ts'
 import type { RealtimeDeps } from './deps.ts'
 import { everyday } from './everyday.ts'
 import { Hub } from './hub.ts'
+import { inTurns } from './in-turns.ts'
 import type { LoadFrames } from './room-channel.ts'
 import { attachSocket } from './socket.ts'
 import { upgrade } from './upgrade.ts'
@@ -68,11 +69,11 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
 
   // Browsers answer pings by themselves; a socket that missed one since the last round is gone.
   const heartbeat = setInterval(() => {
-    for (const client of hub.clients) {
+    inTurns([...hub.clients], (client) => {
       if (!client.alive) client.ws.terminate()
       client.alive = false
       client.ws.ping()
-    }
+    })
   }, deps.config.ws.heartbeatMs)
   const resync = setInterval(() => hub.resyncAll(), RESYNC_MS)
   heartbeat.unref()

@@ -1,7 +1,5 @@
 import type { Client, SideEntry } from './client.ts'
-
-/** Sockets whose badges are brought up to date in one turn of the event loop. */
-const TICK_CHUNK = 100
+import { inTurns } from './in-turns.ts'
 
 /** What one room has seen on this node: messages, and per author and per mentioned name. */
 interface RoomCounter {
@@ -44,26 +42,18 @@ export class UnreadLive {
   }
 
   /**
-   * Folds the rooms that changed into each socket's sidebar; `send` gets the rooms whose badge moved. The
-   * sockets are taken TICK_CHUNK at a time, one chunk per turn of the event loop, so the messages arriving
-   * meanwhile are not held up behind thousands of badge updates.
+   * Folds the rooms that changed into each socket's sidebar; `send` gets the rooms whose badge moved. A
+   * hundred sockets per turn of the event loop (inTurns), so messages are not held up behind the badges.
    */
   tick(clients: Iterable<Client>, send: (client: Client, roomIds: number[]) => void): void {
     if (this.changed.size === 0) return
     const rooms = [...this.changed]
     this.changed.clear()
-    const all = [...clients]
-    const chunk = (from: number) => {
-      const to = Math.min(from + TICK_CHUNK, all.length)
-      for (let i = from; i < to; i++) {
-        const client = all[i] as Client
-        if (!client.side) continue
-        const moved = rooms.filter((roomId) => roomId !== client.room.id && this.fold(client, roomId))
-        if (moved.length > 0) send(client, moved)
-      }
-      if (to < all.length) setImmediate(chunk, to)
-    }
-    chunk(0)
+    inTurns([...clients], (client) => {
+      if (!client.side) return
+      const moved = rooms.filter((roomId) => roomId !== client.room.id && this.fold(client, roomId))
+      if (moved.length > 0) send(client, moved)
+    })
   }
 
   private fold(client: Client, roomId: number): boolean {
