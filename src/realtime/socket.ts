@@ -19,19 +19,10 @@ const MAX_PENDING_FRAMES = 50
 /** Wires one accepted socket: frames in (one at a time, in order), catch-up, and clean-up on close. */
 export function attachSocket(deps: RealtimeDeps, hub: Hub, client: Client, extras: Everyday): void {
   const { ws } = client
-  // Frames wait for the room's subscription: a catch-up read before it could miss a message published between.
-  // Not forever: while Redis is down the subscription waits for it, and the page must still catch up and send
-  // (the room resyncs from the database once Redis is back).
-  let timer: NodeJS.Timeout | undefined
-  const patience = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, SUBSCRIBE_WAIT_MS)
+  client.queue = joined(hub, client).catch((err) => {
+    deps.log.error({ err, room: client.room.id }, 'subscribe failed')
+    ws.close(1011, 'try again')
   })
-  client.queue = Promise.race([hub.join(client), patience])
-    .catch((err) => {
-      deps.log.error({ err, room: client.room.id }, 'subscribe failed')
-      ws.close(1011, 'try again')
-    })
-    .finally(() => clearTimeout(timer))
   const failed = (err: unknown) => {
     // Unexpected (the database went away during a catch-up, say): 1011 makes htmx reconnect and resume.
     deps.log.error({ err, user: client.user.id }, 'socket frame failed')
@@ -64,6 +55,20 @@ export function attachSocket(deps: RealtimeDeps, hub: Hub, client: Client, extra
       if (client.held && !client.resumed) client.goLive(0)
     })
   }, RESUME_WAIT_MS).unref()
+}
+
+/**
+ * Frames wait for the room's subscription: a catch-up read before it could miss a message published between.
+ * Not forever: while Redis is down the subscription waits for it, and the page must still catch up and send
+ * (the room resyncs from the database once Redis is back). A function of its own, so that the socket's
+ * long-lived handlers do not keep its timer.
+ */
+function joined(hub: Hub, client: Client): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const patience = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, SUBSCRIBE_WAIT_MS)
+  })
+  return Promise.race([hub.join(client), patience]).finally(() => clearTimeout(timer))
 }
 
 type Turn = () => Promise<{ rest: Promise<void> } | undefined>
