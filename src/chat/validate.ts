@@ -26,6 +26,8 @@ export function password(raw: unknown): string {
 export function body(raw: unknown): string {
   const value = typeof raw === 'string' ? raw.replace(/\r\n?/g, '\n').trim() : ''
   if (value === '') throw new Invalid({ body: 'Write something first.' })
+  // Postgres text cannot hold it; no keyboard types it.
+  if (value.includes('\u0000')) throw new Invalid({ body: 'Messages cannot contain the NUL character.' })
   const length = [...value].length
   if (length > MAX_BODY) {
     throw new Invalid({

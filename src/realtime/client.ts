@@ -29,6 +29,8 @@ export class Client {
   queue: Promise<void> = Promise.resolve()
   /** Frames received and not yet handled. */
   pending = 0
+  /** The last composer answer due (send.ts): the next waits for it, so answers keep the frames' order. */
+  replies: Promise<unknown> = Promise.resolve()
   /** Whether the page has said what it has (one resume per socket). */
   resumed = false
   /** The page's sidebar counts, once it has resumed (kept live by UnreadLive). */

@@ -6,8 +6,11 @@ import { renderComposerFrame } from '../render/frames.ts'
 import type { Client } from './client.ts'
 import type { RealtimeDeps } from './deps.ts'
 
-/** The part of a message that runs in the socket's turn; `stored` settles once it is stored (true) or refused. */
-export type SendTurn = () => Promise<{ stored: Promise<boolean> }>
+/**
+ * The part of a message that runs in the socket's turn: whether it was admitted, and `stored`, which settles
+ * once its composer answer has gone back: stored (true) or refused (false).
+ */
+export type SendTurn = () => Promise<{ admitted: boolean; stored: Promise<boolean> }>
 
 /**
  * Starts a message the moment its frame arrives: its admission (valid, within the rate limit) begins at once,
@@ -44,10 +47,20 @@ export function startSend(
     client.send(composer(`Your message was not sent: ${why}. It is still here: send it again in a moment.`))
     return false
   }
+  // The composer answers go back in the order the frames came: each waits for the answers before it, so a
+  // quick refusal never overtakes (and is never wiped by) the answer to an earlier message still being stored.
+  const inOrder = <T>(after: Promise<T>, answer: (value: T) => boolean): Promise<boolean> => {
+    const done = Promise.all([client.replies, after]).then(([, value]) => answer(value))
+    client.replies = done.catch(() => undefined)
+    return done
+  }
   if (!safeEqual(frame.csrf, client.csrf))
     return async () => {
-      client.send(composer('This page has expired: reload it to send messages.'))
-      return { stored: Promise.resolve(false) }
+      const stored = inOrder(Promise.resolve(), () => {
+        client.send(composer('This page has expired: reload it to send messages.'))
+        return false
+      })
+      return { admitted: false, stored }
     }
   // Settled either way at once: a refusal waits, handled, for the turn.
   const admitted = admitMessage(deps, client.user, { body: frame.body, clientId: frame.clientId }).then(
@@ -56,12 +69,17 @@ export function startSend(
   )
   return async () => {
     const outcome = await admitted
-    if ('err' in outcome) return { stored: Promise.resolve(refused(outcome.err)) }
-    const stored = storeMessage(deps, client.user, client.room, outcome.ok).then(() => {
+    if ('err' in outcome) return { admitted: false, stored: inOrder(Promise.resolve(outcome.err), refused) }
+    const storing = storeMessage(deps, client.user, client.room, outcome.ok).then(
+      () => ({ err: undefined, ok: true }),
+      (err: unknown) => ({ err, ok: false }),
+    )
+    const stored = inOrder(storing, (result) => {
+      if (!result.ok) return refused(result.err)
       // Only the composer comes back here; the message itself arrives through the room like everyone's.
       client.send(composer(undefined, newClientId(), ''))
       return true
-    }, refused)
-    return { stored }
+    })
+    return { admitted: true, stored }
   }
 }

@@ -87,11 +87,10 @@ function begin(deps: RealtimeDeps, client: Client, data: RawData, isBinary: bool
   if (frame.type === 'send') {
     const turn = startSend(deps, client, frame)
     return async () => {
-      const { stored } = await turn()
-      const rest = stored.then(async (sent) => {
-        if (sent) await extras.typing(client, false)
-      })
-      return { rest }
+      const { admitted, stored } = await turn()
+      // The person has sent: no longer typing (now, so it never overtakes their next typing signal).
+      if (admitted) void extras.typing(client, false)
+      return { rest: stored.then(() => undefined) }
     }
   }
   return async () => {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import { insertBatch } from './message-batch.repo.ts'
 import { type InsertResult, insertOne, type NewMessage } from './message-insert.repo.ts'
-import { isUniqueViolation } from './pg-errors.ts'
+import { isDataError } from './pg-errors.ts'
 import type { Database } from './schema.ts'
 
 /** At most this many messages go in one statement. */
@@ -68,19 +68,20 @@ class MessageWriter {
         batch.map((w) => w.input),
       )
     } catch (err) {
-      // A client id raced in from another node: the statement rolled back whole, so each message is
-      // written alone, in order.
-      if (isUniqueViolation(err)) for (const w of batch) await one(w)
+      // One message's data refused (a client id raced in from another node, say): the statement rolled back
+      // whole, so each message is written alone, in order, and only that one fails. Anything else (no
+      // database) fails them all at once.
+      if (isDataError(err)) for (const w of batch) await one(w)
       else for (const w of batch) w.reject(err)
       return
     }
-    // What the batch could not store (no room, not allowed, archived, a retry) is stored or explained alone.
-    await Promise.all(
-      batch.map((w, i) => {
-        const message = stored[i]
-        return message ? w.resolve({ kind: 'stored', message, created: true }) : one(w)
-      }),
-    )
+    batch.forEach((w, i) => {
+      const message = stored[i]
+      if (message) w.resolve({ kind: 'stored', message, created: true })
+    })
+    // What the batch could not store (no room, not allowed, archived, a retry) is stored or explained alone,
+    // one after another, in order.
+    for (const [i, w] of batch.entries()) if (!stored[i]) await one(w)
   }
 }
 

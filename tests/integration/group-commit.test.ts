@@ -157,7 +157,7 @@ for (const backend of backends()) {
       assert.ok(transactions < 40, `40 messages in ${transactions} transactions`)
     })
 
-    it('stores the frames one socket sends without waiting in the order sent, and shows each once', async () => {
+    it('stores the frames one socket sends without waiting in the order sent, several per write, and shows each once', async () => {
       await ann.post('/rooms', { name: 'Pipeline' })
       const sender = await openSocket(ann, 'pipeline')
       const reader = await openSocket(ben, 'pipeline')
@@ -168,6 +168,8 @@ for (const backend of backends()) {
       for (let i = 0; i < n; i++)
         sender.sendMessage({ body: `pipe ${i}`, client_id: ids[i] as string, _csrf: ann.csrf })
       sender.sendMessage({ body: 'pipe 7', client_id: ids[7] as string, _csrf: ann.csrf })
+      const composers = (fs: string[]) => fs.filter((f) => f.includes('hx-target="#composer"'))
+      await sender.waitFor((fs) => composers(fs).length >= n + 1, 'a composer for every frame', 15_000)
       const mine = (fs: string[]) => fs.filter((f) => f.includes('pipe '))
       await reader.waitFor((fs) => mine(fs).length >= n, 'every message', 15_000)
       const bodies = mine(reader.frames).map((f) => /pipe (\d+)/.exec(f)?.[1])
@@ -178,9 +180,54 @@ for (const backend of backends()) {
       )
       const got = mine(reader.frames).flatMap(seqs)
       for (let i = 1; i < got.length; i++) assert.equal(got[i], (got[i - 1] as number) + 1)
-      await sender.waitFor(
-        (fs) => fs.filter((f) => f.includes('hx-target="#composer"')).length >= n + 1,
-        'a composer for every frame',
+      // Handled one frame after another (each stored before the next is read), there would be one
+      // transaction per message; admitted while the one before is stored, they share writes.
+      const { rows } = await sql<{ n: string }>`
+        SELECT count(DISTINCT m.xmin::text) AS n FROM messages m JOIN rooms r ON r.id = m.room_id
+        WHERE r.slug = 'pipeline'`.execute(db())
+      assert.ok(Number(rows[0]?.n) < n, `${n} messages in ${rows[0]?.n} transactions`)
+    })
+
+    it('answers a socket’s frames in the order sent, a refusal between two stored messages included', async () => {
+      await ann.post('/rooms', { name: 'Answers' })
+      const sender = await openSocket(ann, 'answers')
+      open.push(sender)
+      const send = (body: string) => sender.sendMessage({ body, client_id: randomUUID(), _csrf: ann.csrf })
+      send('first')
+      send('x'.repeat(4001))
+      send('third')
+      const composers = (fs: string[]) => fs.filter((f) => f.includes('hx-target="#composer"'))
+      await sender.waitFor((fs) => composers(fs).length >= 3, 'three answers')
+      const [a, b, c] = composers(sender.frames)
+      assert.ok(!a?.includes('at most 4,000 characters'), 'the first is stored: an empty composer')
+      assert.match(b ?? '', /at most 4,000 characters/, 'the second is refused, its text kept')
+      assert.ok(b?.includes('x'.repeat(100)))
+      assert.ok(!c?.includes('at most 4,000 characters'))
+    })
+
+    it('fails only the message Postgres refuses, not the others written with it', async () => {
+      const a = await room('refused-one')
+      const calls = Array.from({ length: 10 }, (_, i) =>
+        insertMessage(db(), input(a, i === 4 ? 'nul \u0000 here' : `r${i}`)).then(
+          (r) => (r.kind === 'stored' ? r.message.body : r.kind),
+          () => 'refused',
+        ),
+      )
+      const results = await Promise.all(calls)
+      assert.deepEqual(
+        results,
+        Array.from({ length: 10 }, (_, i) => (i === 4 ? 'refused' : `r${i}`)),
+      )
+      const rows = await db()
+        .selectFrom('messages')
+        .select('seq')
+        .where('room_id', '=', a)
+        .orderBy('seq')
+        .execute()
+      assert.deepEqual(
+        rows.map((r) => r.seq),
+        [1, 2, 3, 4, 5, 6, 7, 8, 9],
+        'still gapless',
       )
     })
   })

@@ -23,6 +23,7 @@ describe('validators', () => {
     assert.equal(valid.body('  a\r\nb  '), 'a\nb')
     assert.equal(valid.body('x'.repeat(4000)).length, 4000)
     assert.throws(() => valid.body('x'.repeat(4001)), /at most 4,000 characters \(this one has 4,001\)/)
+    assert.throws(() => valid.body('a\u0000b'), /cannot contain the NUL character/)
     // Characters, not UTF-16 units: 4,000 emoji are fine.
     assert.equal([...valid.body('😀'.repeat(4000))].length, 4000)
   })
