@@ -16,7 +16,7 @@ const SUBSCRIBE_WAIT_MS = 2000
 /** Frames one socket may have waiting to be handled. */
 const MAX_PENDING_FRAMES = 50
 
-/** Wires one accepted socket: frames in (one at a time, in order), catch-up, and clean-up on close. */
+/** Wires one accepted socket: frames in (in order; a message's store runs on), catch-up, and clean-up on close. */
 export function attachSocket(deps: RealtimeDeps, hub: Hub, client: Client, extras: Everyday): void {
   const { ws } = client
   client.queue = joined(hub, client).catch((err) => {
