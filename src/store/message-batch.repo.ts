@@ -1,6 +1,5 @@
 import { type Kysely, sql } from 'kysely'
-import type { NewMessage } from './message-insert.repo.ts'
-import { mayWrite } from './message-insert.repo.ts'
+import { mayWrite, type NewMessage } from './message-insert.repo.ts'
 import type { Message } from './records.ts'
 import type { Database } from './schema.ts'
 
