@@ -5,7 +5,7 @@ import { roomEvents } from '../store/room-events.repo.ts'
 import type { Database } from '../store/schema.ts'
 import { Forbidden, Invalid, NotFound } from './errors.ts'
 import { type RateLimiter, type Rules, takeOrThrow } from './limits.ts'
-import type { Announcer, Message, MessagePage, Room, RoomEvent, User } from './types.ts'
+import type { Announcer, Message, MessagePage, Room, User } from './types.ts'
 import * as valid from './validate.ts'
 
 export const PAGE_SIZE = 50
@@ -117,23 +117,6 @@ export async function history(
 
 /** Past this many missed messages a reconnecting page is re-rendered instead of replayed. */
 export const REPLAY_LIMIT = 500
-
-export type CatchUp =
-  | { kind: 'replay'; events: RoomEvent[]; lastSeq: number }
-  | { kind: 'reload'; page: MessagePage; room: Room; lastSeq: number }
-
-/** What a page that has every event up to `lastSeq` is missing, read from the database. */
-export async function catchUp(db: Kysely<Database>, room: Room, lastSeq: number): Promise<CatchUp> {
-  const missed = await roomEvents(db, room.id, {
-    after: lastSeq,
-    before: Number.MAX_SAFE_INTEGER,
-    limit: REPLAY_LIMIT,
-  })
-  if (missed.created < REPLAY_LIMIT && missed.events.length < REPLAY_LIMIT)
-    return { kind: 'replay', events: missed.events, lastSeq: missed.through }
-  const page = await history(db, room)
-  return { kind: 'reload', page, room: { ...room, lastSeq: page.lastSeq }, lastSeq: page.lastSeq }
-}
 
 /** The events with after < seq < before, and how far that accounts for: what a node fetches to fill a gap. */
 export function eventsBetween(db: Kysely<Database>, roomId: number, after: number, before: number) {

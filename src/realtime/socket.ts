@@ -1,5 +1,5 @@
 import type { RawData } from 'ws'
-import { catchUp } from '../chat/messages.ts'
+import { catchUp } from '../chat/catch-up.ts'
 import { renderNoticeFrame, renderReloadFrame, renderReplayFrame } from '../render/frames.ts'
 import { pageView } from '../render/view-models.ts'
 import type { Client } from './client.ts'
