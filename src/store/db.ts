@@ -60,8 +60,10 @@ function openPostgres(url: string, schema: string | undefined, log: Logger): Sto
         return (Array.isArray(res) ? (res.at(-1)?.rows ?? []) : res.rows) as Rows
       }
       try {
-        if (schema) await exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
+        // The lock first: CREATE SCHEMA IF NOT EXISTS is not safe against itself (two nodes starting on a new
+        // schema at once: one fails on pg_namespace's unique key), so only the lock holder creates it.
         await exec(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`)
+        if (schema) await exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
         try {
           return await fn(exec)
         } finally {
