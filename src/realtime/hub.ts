@@ -15,6 +15,8 @@ export interface HubHooks {
   joined?(client: Client): void
   left?(client: Client): void
   typing?(roomId: number, signal: TypingSignal): void
+  /** Every control notice, from this node or another (sidebar entries follow access changes). */
+  control?(notice: Control): void
 }
 
 /** Close codes htmx does not reconnect after; public/chat.js tells the reader what happened for each. */
@@ -104,6 +106,7 @@ export class Hub {
 
   /** Acts on a control notice, from this node or another: closes the sockets it is about. */
   control(notice: Control): void {
+    this.hooks.control?.(notice)
     const close = (match: (c: Client) => boolean, code: number, reason: string) => {
       for (const client of this.clients) if (match(client)) client.ws.close(code, reason)
     }
