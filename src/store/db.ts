@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
 import type { Logger } from '../log.ts'
+import { pgliteParsers, pgTypes } from './int8.ts'
 import type { Database } from './schema.ts'
 
 export type Rows = Record<string, unknown>[]
@@ -41,6 +42,7 @@ function openPostgres(url: string, schema: string | undefined, log: Logger): Sto
     max: 10,
     connectionTimeoutMillis: 2000,
     idleTimeoutMillis: 10_000,
+    types: pgTypes,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   })
   // A client whose connection dies emits 'error': when idle through the pool, when checked out on the client
@@ -82,7 +84,7 @@ function openPostgres(url: string, schema: string | undefined, log: Logger): Sto
 async function openPglite(dataDir: string): Promise<Store> {
   const dir = path.join(dataDir, 'pglite')
   await mkdir(dir, { recursive: true })
-  const pglite = new PGlite(dir)
+  const pglite = new PGlite(dir, { parsers: pgliteParsers })
   await pglite.waitReady
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
   return {

@@ -45,7 +45,7 @@ export async function markRead(
   seq: number,
 ): Promise<void> {
   await sql`INSERT INTO room_reads (user_id, room_id, last_read_seq)
-    SELECT ${userId}, id, least(${Math.min(seq, 2 ** 31 - 1)}, last_seq) FROM rooms WHERE id = ${roomId}
+    SELECT ${userId}, id, least(${Math.min(seq, Number.MAX_SAFE_INTEGER)}, last_seq) FROM rooms WHERE id = ${roomId}
     ON CONFLICT (user_id, room_id)
     DO UPDATE SET last_read_seq = greatest(room_reads.last_read_seq, excluded.last_read_seq)`.execute(db)
 }
