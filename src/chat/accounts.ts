@@ -46,7 +46,8 @@ export async function signIn(deps: SignInDeps, input: Credentials & { ip: string
   const later = (s: number) => `Too many sign-in attempts. Try again in ${Math.ceil(s / 60)} min.`
   await takeOrThrow(limiter, `login:ip:${input.ip}`, rules.login, later)
   if (name) await takeOrThrow(limiter, `login:user:${name.toLowerCase()}`, rules.login, later)
-  const user = name ? await findUserByUsername(db, name) : undefined
+  // A name nobody can have (a NUL, 5 kB of text) is not looked up; the dummy hash still takes its time.
+  const user = valid.isUsername(name) ? await findUserByUsername(db, name) : undefined
   const ok = await verifyPassword(user?.password_hash, password)
   if (!user || !ok) throw new Invalid({ form: 'Wrong username or password.' })
   // Said only after the right password: it tells nobody else whether the account exists.

@@ -4,6 +4,7 @@ import { findRoomByOldSlug, findRoomBySlug, listRoomsFor } from '../store/rooms.
 import type { Database } from '../store/schema.ts'
 import { NotFound } from './errors.ts'
 import type { Room, User } from './types.ts'
+import * as valid from './validate.ts'
 
 type Db = Kysely<Database>
 
@@ -26,6 +27,8 @@ export async function readableRoom(
   viewer: User,
   slug: string,
 ): Promise<{ room: Room; moved: boolean }> {
+  // An address no room can have (a NUL, 5 kB of text…) is not looked up: it does not exist.
+  if (!valid.isSlug(slug)) throw new NotFound('That room')
   const current = await findRoomBySlug(db, slug)
   const room = current ?? (await findRoomByOldSlug(db, slug))
   if (!room || !(await canRead(db, viewer, room))) throw new NotFound('That room')

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../store/schema.ts'
 import { type Hit, namesLike, searchMessages } from '../store/search.repo.ts'
-import { Invalid } from './errors.ts'
 import type { Room, User } from './types.ts'
+import * as valid from './validate.ts'
 
 export type { Hit }
 export const SEARCH_LIMIT = 50
@@ -13,8 +13,7 @@ export async function search(
   viewer: User,
   raw: unknown,
 ): Promise<{ q: string; hits: Hit[] }> {
-  const q = typeof raw === 'string' ? raw.trim() : ''
-  if (q.length > 200) throw new Invalid({ q: 'Use at most 200 characters.' })
+  const q = valid.searchText(raw)
   if (!q) return { q, hits: [] }
   return {
     q,

@@ -5,6 +5,17 @@ export const MIN_PASSWORD = 8
 const MAX_PASSWORD = 1024
 const USERNAME = /^[A-Za-z0-9_.-]{1,32}$/
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/
+/** The largest message number the columns hold (int4), less room for the page around a cursor. */
+export const MAX_CURSOR = 2_147_483_647 - 1000
+
+// Postgres text cannot hold a NUL (the query fails), and no keyboard types one: refused wherever text is taken.
+const NUL = '\u0000'
+
+/** Refuses a NUL in a field's text, naming the field. */
+export function noNul(value: string, field: string, what = 'This'): string {
+  if (value.includes(NUL)) throw new Invalid({ [field]: `${what} cannot contain the NUL character.` })
+  return value
+}
 
 export function username(raw: unknown): string {
   const value = typeof raw === 'string' ? raw.trim() : ''
@@ -14,20 +25,31 @@ export function username(raw: unknown): string {
   return value
 }
 
+/** Whether a name typed to find someone (sign-in, add a member) could be a username: else nobody has it. */
+export function isUsername(raw: unknown): raw is string {
+  return typeof raw === 'string' && USERNAME.test(raw)
+}
+
+/** What the search box asked for: trimmed, at most 200 characters, no NUL. */
+export function searchText(raw: unknown): string {
+  const q = typeof raw === 'string' ? raw.trim() : ''
+  if (q.length > 200) throw new Invalid({ q: 'Use at most 200 characters.' })
+  return noNul(q, 'q', 'A search')
+}
+
 export function password(raw: unknown): string {
   const value = typeof raw === 'string' ? raw : ''
   if ([...value].length < MIN_PASSWORD)
     throw new Invalid({ password: `Use at least ${MIN_PASSWORD} characters.` })
   if (value.length > MAX_PASSWORD) throw new Invalid({ password: `Use at most ${MAX_PASSWORD} characters.` })
-  return value
+  return noNul(value, 'password', 'A password')
 }
 
 /** A message body: line endings normalised, outer blank space trimmed, 1 to MAX_BODY characters. */
 export function body(raw: unknown): string {
   const value = typeof raw === 'string' ? raw.replace(/\r\n?/g, '\n').trim() : ''
   if (value === '') throw new Invalid({ body: 'Write something first.' })
-  // Postgres text cannot hold it; no keyboard types it.
-  if (value.includes('\u0000')) throw new Invalid({ body: 'Messages cannot contain the NUL character.' })
+  noNul(value, 'body', 'Messages')
   const length = [...value].length
   if (length > MAX_BODY) {
     throw new Invalid({
@@ -51,13 +73,13 @@ export function clientId(raw: unknown): string {
 export function roomName(raw: unknown): string {
   const value = typeof raw === 'string' ? raw.trim().replace(/\s+/g, ' ') : ''
   if (value.length < 1 || value.length > 60) throw new Invalid({ name: 'Use 1 to 60 characters.' })
-  return value
+  return noNul(value, 'name', 'A name')
 }
 
 export function topic(raw: unknown): string {
   const value = typeof raw === 'string' ? raw.trim() : ''
   if (value.length > 200) throw new Invalid({ topic: 'Use at most 200 characters.' })
-  return value
+  return noNul(value, 'topic', 'A topic')
 }
 
 /** A URL-safe slug from a room name: "Team Café!" → "team-cafe". */
@@ -75,6 +97,11 @@ export function slugify(name: string): string {
 }
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/
+
+/** Whether a room address from a URL could be one at all (else: no such room, without asking the database). */
+export function isSlug(raw: unknown): raw is string {
+  return typeof raw === 'string' && raw.length <= 48 && SLUG.test(raw)
+}
 
 /** A room's address as typed (lower-case letters, digits and single dashes), or derived from its name if blank. */
 export function slug(raw: unknown, name: string): string {
@@ -113,6 +140,7 @@ export function cursor(raw: unknown): number | undefined {
       : typeof raw === 'number'
         ? raw
         : Number.NaN
-  if (!Number.isSafeInteger(n) || n < 0) throw new Invalid({ cursor: 'Use a message number.' })
+  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_CURSOR)
+    throw new Invalid({ cursor: 'Use a message number.' })
   return n
 }

@@ -15,8 +15,24 @@ const STATUS: Record<DomainError['kind'], number> = {
   'rate-limited': 429,
 }
 
+/**
+ * Input that got past validation but not past the parser or the database: a body that is not the gzip (or
+ * deflate, br) it is labelled, or a value Postgres refuses (class 22: a NUL, a number out of range). A clear
+ * 400, never a 500 (nothing was changed: the statement failed); the route's validation should have said it.
+ */
+function undecodable(err: unknown): string | undefined {
+  const code = (err as { code?: unknown })?.code
+  if (typeof code !== 'string') return undefined
+  if (code.startsWith('Z_') || code.startsWith('ERR__') || code === 'ERR_BROTLI_DECOMPRESSION_FAILED')
+    return 'The request body is not encoded as its Content-Encoding says.'
+  if (/^22[0-9A-Z]{3}$/.test(code))
+    return 'A value in this request cannot be used (is there a NUL character?).'
+  return undefined
+}
+
 export function statusOf(err: unknown): number {
   if (err instanceof DomainError) return STATUS[err.kind]
+  if (undecodable(err)) return 400
   if (isStoreUnavailable(err)) return 503
   const status = (err as { status?: unknown; expose?: unknown })?.status
   // Koa and its body parser mark client errors (413, 415, 400 …) as safe to show.
@@ -42,10 +58,12 @@ export function errorBoundary(log: Logger): Koa.Middleware<AppState> {
         return
       }
       if (status >= 500) log.error({ err, reqId: ctx.state.reqId }, 'request failed')
+      const bad = undecodable(err)
+      if (bad) log.warn({ err, reqId: ctx.state.reqId }, 'refused input that validation let through')
       const message =
         status >= 500
           ? `Something went wrong on our side. Please try again (reference ${ctx.state.reqId}).`
-          : (err as Error).message
+          : (bad ?? (err as Error).message)
       ctx.status = status
       ctx.type = 'html'
       // An htmx request's error goes to the page's notice line, never in place of what was clicked.

@@ -26,11 +26,15 @@ export function insertUser(db: Kysely<Database>, username: string, passwordHash:
   })
 }
 
-/** A user by name, with what signing in needs. Deactivated people are returned too: the caller refuses them. */
-export function findUserByUsername(
+/**
+ * A user by name, with what signing in needs. Deactivated people are returned too: the caller refuses them.
+ * A name with a NUL finds nobody (no username has one, and Postgres text cannot even be compared with it).
+ */
+export async function findUserByUsername(
   db: Db,
   username: string,
 ): Promise<(User & { password_hash: string; deactivated: boolean }) | undefined> {
+  if (username.includes('\u0000')) return undefined
   return db
     .selectFrom('users')
     .select([...columns, 'password_hash', sql<boolean>`deactivated_at IS NOT NULL`.as('deactivated')])

@@ -72,6 +72,20 @@ describe('socket frames', () => {
     }
   })
 
+  it('refuses a NUL in every text field, and cursors past a message number', () => {
+    assert.throws(() => valid.roomName('a\u0000b'), /A name cannot contain the NUL character/)
+    assert.throws(() => valid.topic('a\u0000b'), /A topic cannot contain the NUL character/)
+    assert.throws(() => valid.password('12345678\u0000'), /NUL/)
+    assert.throws(() => valid.searchText('a\u0000'), /A search cannot contain the NUL character/)
+    assert.throws(() => valid.slug('a\u0000b', 'x'), Invalid)
+    assert.equal(valid.isSlug('team-chat'), true)
+    for (const bad of ['a\u0000b', 'A', 'a--b', 'x'.repeat(49), 7]) assert.equal(valid.isSlug(bad), false)
+    assert.equal(valid.isUsername('a\u0000b'), false)
+    assert.equal(valid.cursor(String(valid.MAX_CURSOR)), valid.MAX_CURSOR)
+    for (const bad of [String(valid.MAX_CURSOR + 1), '2147483647', '99999999999'])
+      assert.throws(() => valid.cursor(bad), Invalid, bad)
+  })
+
   it('round-trips bus envelopes', () => {
     assert.deepEqual(decodeFrame(encodeFrame({ seq: 12, html: '<a>\nb</a>' })), {
       seq: 12,
