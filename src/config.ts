@@ -27,6 +27,12 @@ export interface Config {
     /** Open sockets from one IP address. */
     socketsPerIp: number
   }
+  db: {
+    /** Postgres: the longest a statement may take before it is cancelled (and the send answered). */
+    queryTimeoutMs: number
+    /** Postgres connections per node. */
+    poolSize: number
+  }
   ws: {
     heartbeatMs: number
     /** A socket whose unsent data passes this is cut (it reconnects and catches up). */
@@ -107,6 +113,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       messagesPer10s: int(env, 'MESSAGES_PER_10S', 10, 1, 100_000),
       loginsPer15m: int(env, 'LOGINS_PER_15M', 10, 1, 100_000),
       socketsPerIp: int(env, 'SOCKETS_PER_IP', 50, 1, 1_000_000),
+    },
+    db: {
+      queryTimeoutMs: int(env, 'DB_QUERY_TIMEOUT_MS', 10_000, 100, 600_000),
+      poolSize: int(env, 'DB_POOL_SIZE', 10, 2, 1000),
     },
     ws: {
       heartbeatMs: int(env, 'WS_HEARTBEAT_SECONDS', 30, 1, 3600) * 1000,
