@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { markRead, unreadCounts } from '../store/reads.repo.ts'
 import type { Database } from '../store/schema.ts'
+import { findUserById } from '../store/users.repo.ts'
 import { rooms } from './rooms.ts'
 import type { Room, User } from './types.ts'
 
@@ -26,6 +27,16 @@ export async function sidebar(db: Kysely<Database>, viewer: User): Promise<Sideb
     unread: counts.get(r.id)?.unread ?? 0,
     mentions: counts.get(r.id)?.mentions ?? 0,
   }))
+}
+
+/**
+ * The sidebar of a page that has just connected, for the person as they are now (not as they were when the
+ * socket was opened: demoted or deactivated since, they get what they may read now).
+ */
+export async function liveSidebar(db: Kysely<Database>, viewer: User): Promise<SidebarRoom[]> {
+  const now = await findUserById(db, viewer.id)
+  if (!now || now.deactivated) return []
+  return sidebar(db, { ...viewer, role: now.role })
 }
 
 /** The person has read the room up to `seq` (their page is showing its newest message, in a visible tab). */

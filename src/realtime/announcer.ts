@@ -46,6 +46,9 @@ export function busAnnouncer(bus: Bus, hub: Hub, prefix: string, log: Logger, me
     roomChanged(r) {
       // Outside the seq order, so not deduplicated: through the bus only, which this node hears too.
       publish(roomTopic(prefix, r.id), encodeFrame({ seq: 0, html: renderRoomFrame(r) }), { room: r.id })
+      // A private room's new name or address goes to no sidebar that should not have it, even one a lost
+      // notice left behind: its entries are checked again on every node.
+      if (r.private) control({ kind: 'room-access', id: r.id })
     },
     roomDeleted: (roomId) => control({ kind: 'room-deleted', id: roomId }),
     roomAccessChanged: (roomId) => control({ kind: 'room-access', id: roomId }),

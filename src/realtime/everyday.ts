@@ -1,14 +1,14 @@
 import { controlTopic, roomTopic } from '../bus/bus.ts'
-import { readUpTo, sidebar } from '../chat/sidebar.ts'
+import { readUpTo } from '../chat/sidebar.ts'
 import type { PresenceStore } from '../presence/presence.ts'
 import { renderPresenceFrame, renderTypingFrame } from '../render/frames.ts'
-import type { Client, SideState } from './client.ts'
+import type { Client } from './client.ts'
 import { encodeControl } from './control.ts'
 import type { RealtimeDeps } from './deps.ts'
 import { encodeFrame, encodeTyping } from './envelope.ts'
 import type { Hub } from './hub.ts'
 import { PresenceLive, REFRESH_MS } from './presence-live.ts'
-import { SideFrames } from './side-frames.ts'
+import { sideLive } from './side-live.ts'
 import { TYPING_EVERY_MS, TypingLive } from './typing-live.ts'
 import { UnreadLive } from './unread-live.ts'
 
@@ -33,6 +33,8 @@ export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceSt
   const typing = new TypingLive((roomId) => hub.clientsOf(roomId), renderTypingFrame)
   // This node's sockets by person: a read mark concerns one person's pages, not every socket.
   const byUser = new Map<number, Set<Client>>()
+  const side = sideLive(deps, unread, { all: () => hub.clients, of: (id) => byUser.get(id) ?? [] })
+  bus.onReconnect(() => side.recheckAll())
   Object.assign(hub.hooks, {
     joined: (c: Client) => {
       presence.changed(c.room.id)
@@ -45,10 +47,9 @@ export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceSt
       if (mine?.delete(c) && mine.size === 0) byUser.delete(c.user.id)
     },
     typing: (roomId: number, s: Parameters<TypingLive['onSignal']>[1]) => typing.onSignal(roomId, s),
+    control: side.control,
   })
 
-  const sideFrames = new SideFrames()
-  const sendSide = (client: Client, roomIds: number[]) => sideFrames.send(client, roomIds)
   const storeRead = async (client: Client) => {
     // Stored even if the page has closed meanwhile: what it said it read, it read.
     client.readAt = Date.now()
@@ -58,20 +59,8 @@ export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceSt
       encodeControl({ kind: 'read', id: client.user.id, roomId: client.room.id }),
     )
   }
-  /** A page's sidebar counts start exact, from the database; from then on UnreadLive keeps them. */
-  const startSidebar = async (client: Client) => {
-    const rooms = await sidebar(deps.db, client.user)
-    const side: SideState = new Map()
-    for (const r of rooms) side.set(r.id, unread.entry(r.id, client.user, r.unread, r.mentions))
-    client.side = side
-    sideFrames.remember(rooms)
-    sendSide(
-      client,
-      rooms.filter((r) => r.id !== client.room.id).map((r) => r.id),
-    )
-  }
   const timers = [
-    setInterval(() => unread.tick(hub.clients, sendSide), UNREAD_TICK_MS),
+    setInterval(() => unread.tick(hub.clients, side.send), UNREAD_TICK_MS),
     setInterval(() => presence.refresh(hub.roomIds()), REFRESH_MS),
   ]
   for (const t of timers) t.unref()
@@ -79,22 +68,14 @@ export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceSt
   return {
     onActivity: (payload: string) => unread.onActivity(payload),
     /** Another page of this person read a room: their badges for it go to zero everywhere. */
-    onRead(userId: number, roomId: number) {
-      for (const client of byUser.get(userId) ?? []) {
-        // The page reading the room does not show that room's badge at all.
-        const e = client.room.id !== roomId ? client.side?.get(roomId) : undefined
-        if (!e || (e.unread === 0 && e.mentions === 0)) continue
-        Object.assign(e, { unread: 0, mentions: 0 })
-        sendSide(client, [roomId])
-      }
-    },
+    onRead: side.onRead,
     /** A page connected: its sidebar counts start exact, from the database; it is shown who is here. */
     /** Never fails the socket: without the database or Redis the page still chats, only these extras wait. */
     async resumed(client: Client) {
       await Promise.all([
-        startSidebar(client).catch((err) =>
-          log.warn({ err: (err as Error).message }, 'sidebar counts unavailable'),
-        ),
+        side
+          .start(client)
+          .catch((err) => log.warn({ err: (err as Error).message }, 'sidebar counts unavailable')),
         presence
           .current(client.room.id)
           .then((names) => client.send(renderPresenceFrame(names)))

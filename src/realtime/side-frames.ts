@@ -40,6 +40,12 @@ export class SideFrames {
     if (parts.length > 0) client.send(parts.join(''))
   }
 
+  /** The page's person may no longer read the room: its entry leaves their sidebar, state and page alike. */
+  drop(client: Client, roomId: number): void {
+    client.side?.delete(roomId)
+    client.send(`<hx-partial hx-target="#side-${Number(roomId)}" hx-swap="delete"></hx-partial>`)
+  }
+
   private render(item: SideItem): string {
     const key = `${item.id} ${item.unread} ${item.mentions} ${item.slug} ${item.name}`
     let html = this.rendered.get(key)

@@ -34,6 +34,11 @@ export class UnreadLive {
     this.changed.add(roomId)
   }
 
+  /** These rooms' entries are folded on the next tick (they were out of the live sidebar for a while). */
+  touch(roomIds: number[]): void {
+    for (const id of roomIds) this.changed.add(id)
+  }
+
   /** A sidebar entry that starts from exact counts, against the counters as they are now. */
   entry(roomId: number, user: { id: number; username: string }, unread: number, mentions: number): SideEntry {
     const c = this.counter(roomId)

@@ -1,0 +1,64 @@
+import { readersAmong } from '../chat/rooms.ts'
+import { liveSidebar } from '../chat/sidebar.ts'
+import type { Client, SideState } from './client.ts'
+import type { Control } from './control.ts'
+import type { RealtimeDeps } from './deps.ts'
+import { SideAccess } from './side-access.ts'
+import { SideFrames } from './side-frames.ts'
+import type { UnreadLive } from './unread-live.ts'
+
+/**
+ * A page's sidebar, live: exact counts when it connects, badges as messages come (UnreadLive), and entries
+ * that follow access: a room its person may no longer read leaves the page and is never mentioned to it again.
+ */
+export function sideLive(
+  deps: RealtimeDeps,
+  unread: UnreadLive,
+  sockets: { all: () => Iterable<Client>; of: (userId: number) => Iterable<Client> },
+) {
+  const frames = new SideFrames()
+  const access = new SideAccess(
+    (roomId, userIds) => readersAmong(deps.db, roomId, userIds),
+    { drop: (client, roomId) => frames.drop(client, roomId), restored: (ids) => unread.touch(ids) },
+    deps.log,
+  )
+  const send = (client: Client, roomIds: number[]) => frames.send(client, roomIds)
+  return {
+    send,
+    /** A page's sidebar counts start exact, from the database; from then on UnreadLive keeps them. */
+    async start(client: Client) {
+      const version = access.version
+      const rooms = await liveSidebar(deps.db, client.user)
+      const side: SideState = new Map()
+      for (const r of rooms) side.set(r.id, unread.entry(r.id, client.user, r.unread, r.mentions))
+      client.side = side
+      frames.remember(rooms)
+      // Access changed while the list was read: it may hold a room this person has just lost.
+      if (version !== access.version) access.recheck([client])
+      send(
+        client,
+        rooms.filter((r) => r.id !== client.room.id).map((r) => r.id),
+      )
+    },
+    /** A notice from any node: the entries it may concern are checked again. */
+    control(notice: Control) {
+      if (notice.kind === 'room-access' || notice.kind === 'room-deleted')
+        access.recheck(sockets.all(), [notice.id])
+      else if (notice.kind === 'user-access') access.recheck(sockets.of(notice.id))
+    },
+    /** After a bus outage notices may have been lost: every entry is checked. */
+    recheckAll: () => access.recheck(sockets.all()),
+    /** Another page of this person read a room: their badges for it go to zero everywhere. */
+    onRead(userId: number, roomId: number) {
+      for (const client of sockets.of(userId)) {
+        // The page reading the room does not show that room's badge at all.
+        const e = client.room.id !== roomId ? client.side?.get(roomId) : undefined
+        if (!e || (e.unread === 0 && e.mentions === 0)) continue
+        Object.assign(e, { unread: 0, mentions: 0 })
+        send(client, [roomId])
+      }
+    },
+  }
+}
+
+export type SideLive = ReturnType<typeof sideLive>

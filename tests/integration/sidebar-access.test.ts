@@ -1,0 +1,242 @@
+import assert from 'node:assert/strict'
+import { after, afterEach, before, describe, it } from 'node:test'
+import type { Running } from '../../src/server.ts'
+import { addMember, closedWithin, createRoom, say, userId } from '../support/admin.ts'
+import { startSiblingNode, startTestApp, type TestApp } from '../support/app.ts'
+import { backends, NEEDS_SERVICES, servicesBackend } from '../support/backends.ts'
+import { readySocket, settled, waitSide } from '../support/everyday.ts'
+import { HttpUser } from '../support/http.ts'
+import type { TestSocket } from '../support/socket.ts'
+
+/**
+ * Issue 12, item 3: once a person may no longer read a private room (removed, the room made private, demoted),
+ * their open pages in other rooms drop its sidebar entry and never hear of it again: not its counts, not its
+ * name, not its address, not a new name.
+ */
+
+interface Mark {
+  frames: number
+  extras: number
+}
+const mark = (s: TestSocket): Mark => ({ frames: s.frames.length, extras: s.extras.length })
+const dropFrame = (id: number) => `<hx-partial hx-target="#side-${id}" hx-swap="delete"></hx-partial>`
+
+/** The raw frames a socket got since `m` that mention the room (its entry, its name or its address). */
+function mentionsOf(s: TestSocket, m: Mark, id: number, words: string[]): string[] {
+  const entry = new RegExp(`side-${id}"`)
+  return [...s.frames.slice(m.frames), ...s.extras.slice(m.extras)].filter(
+    (f) => f !== dropFrame(id) && (entry.test(f) || words.some((w) => f.includes(w))),
+  )
+}
+
+/** A fresh room name per test, so that no other room's frames can contain it. */
+let counter = 0
+const fresh = (what: string) => {
+  counter++
+  return { name: `Hush ${what} ${counter}`, slug: `hush-${what}-${counter}` }
+}
+
+type Person = HttpUser & { username: string }
+
+interface World {
+  /** Where the admin acts and messages are posted. */
+  admin: () => HttpUser
+  /** The node the watched pages are on (the same one, or the other node). */
+  base: () => string
+  user: (name: string) => Promise<Person>
+  app: () => TestApp
+}
+
+function cases(w: World, sockets: TestSocket[]) {
+  const open = (u: HttpUser, slug = 'general') => readySocket(u, slug, sockets, { base: w.base() })
+
+  /**
+   * Posts into the private room until a remaining reader's page shows the unread count, then checks the
+   * outsider's page was sent nothing about the room since `m` but the frame that drops its entry.
+   */
+  async function expectSilence(
+    outsider: TestSocket,
+    m: Mark,
+    reader: TestSocket,
+    room: { id: number; slug: string },
+    words: string[],
+  ) {
+    for (const n of [1, 2]) {
+      await say(w.admin(), room.slug, `secret ${n}`)
+      await waitSide(reader, room.id, { unread: n }, `the remaining reader's badge: ${n}`)
+    }
+    await settled(outsider)
+    assert.deepEqual(
+      mentionsOf(outsider, m, room.id, words),
+      [],
+      'nothing about the room reaches the outsider',
+    )
+    assert.ok(
+      [...outsider.frames.slice(m.frames), ...outsider.extras.slice(m.extras)].includes(dropFrame(room.id)),
+      'the outsider’s page drops the entry',
+    )
+  }
+
+  return {
+    async removed() {
+      const r = fresh('removed')
+      const id = await createRoom(w.admin(), { ...r, private: true })
+      const [ann, bea] = [await w.user('ann'), await w.user('bea')]
+      await addMember(w.admin(), id, ann.username)
+      await addMember(w.admin(), id, bea.username)
+      const outsider = await open(ann)
+      const viewing = await readySocket(ann, r.slug, sockets)
+      const reader = await open(bea)
+      await waitSide(outsider, id, { unread: 0 }, 'ann sees the room while a member')
+      const m = mark(outsider)
+      const res = await w
+        .admin()
+        .post(`/admin/rooms/${id}/members/${await userId(w.app(), ann.username)}/remove`, {})
+      assert.equal(res.status, 303)
+      assert.equal((await closedWithin(viewing)).code, 4403, 'the page of the room itself is closed')
+      await expectSilence(outsider, m, reader, { id, slug: r.slug }, [r.name, `/rooms/${r.slug}`])
+    },
+
+    async madePrivate() {
+      const r = fresh('private')
+      const id = await createRoom(w.admin(), r)
+      const [ann, bea] = [await w.user('ann'), await w.user('bea')]
+      await addMember(w.admin(), id, bea.username)
+      const outsider = await open(ann)
+      const reader = await open(bea)
+      await waitSide(outsider, id, { unread: 0 }, 'ann sees the open room')
+      const m = mark(outsider)
+      const res = await w.admin().post(`/admin/rooms/${id}`, { ...r, private: 'on' })
+      assert.equal(res.status, 303)
+      await expectSilence(outsider, m, reader, { id, slug: r.slug }, [r.name, `/rooms/${r.slug}`])
+    },
+
+    async renamedWhileNotMember() {
+      const r = fresh('renamed')
+      const id = await createRoom(w.admin(), { ...r, private: true })
+      const [ann, bea] = [await w.user('ann'), await w.user('bea')]
+      await addMember(w.admin(), id, ann.username)
+      await addMember(w.admin(), id, bea.username)
+      const outsider = await open(ann)
+      await waitSide(outsider, id, { unread: 0 }, 'ann sees the room while a member')
+      const m = mark(outsider)
+      await w.admin().post(`/admin/rooms/${id}/members/${await userId(w.app(), ann.username)}/remove`, {})
+      const renamed = fresh('newname')
+      const res = await w.admin().post(`/admin/rooms/${id}`, { ...renamed, private: 'on' })
+      assert.equal(res.status, 303)
+      // A page opened after the rename: its node now knows the new name and address.
+      const reader = await open(bea)
+      await waitSide(reader, id, { unread: 0 }, 'bea sees the renamed room')
+      const words = [r.name, `/rooms/${r.slug}`, renamed.name, `/rooms/${renamed.slug}`]
+      await expectSilence(outsider, m, reader, { id, slug: renamed.slug }, words)
+    },
+
+    async demoted() {
+      const r = fresh('demoted')
+      const id = await createRoom(w.admin(), { ...r, private: true })
+      const [dee, bea] = [await w.user('dee'), await w.user('bea')]
+      await addMember(w.admin(), id, bea.username)
+      const deeId = await userId(w.app(), dee.username)
+      assert.equal((await w.admin().post(`/admin/people/${deeId}/promote`, {})).status, 303)
+      const outsider = await open(dee)
+      const reader = await open(bea)
+      await waitSide(outsider, id, { unread: 0 }, 'dee, an admin, sees the private room')
+      const m = mark(outsider)
+      assert.equal((await w.admin().post(`/admin/people/${deeId}/demote`, {})).status, 303)
+      await expectSilence(outsider, m, reader, { id, slug: r.slug }, [r.name, `/rooms/${r.slug}`])
+    },
+
+    async deactivated() {
+      const r = fresh('gone')
+      const id = await createRoom(w.admin(), { ...r, private: true })
+      const eve = await w.user('eve')
+      await addMember(w.admin(), id, eve.username)
+      const page = await open(eve)
+      await waitSide(page, id, { unread: 0 }, 'eve sees the room')
+      const eveId = await userId(w.app(), eve.username)
+      assert.equal((await w.admin().post(`/admin/people/${eveId}/deactivate`, {})).status, 303)
+      const m = mark(page)
+      assert.equal((await closedWithin(page)).code, 4401, 'a deactivated person’s pages are closed')
+      await say(w.admin(), r.slug, 'after eve left')
+      assert.deepEqual(mentionsOf(page, m, id, [r.name]), [])
+    },
+  }
+}
+
+/** People are made on first use, with a unique name per test so one test's removals never touch another's. */
+function people(base: () => string) {
+  let n = 0
+  return async (name: string): Promise<Person> => {
+    const username = `${name}${++n}`
+    return Object.assign(await HttpUser.signUp(base(), username), { username })
+  }
+}
+
+for (const backend of backends()) {
+  describe(`sidebar entries follow room access [${backend.name}]`, { timeout: 120_000 }, () => {
+    let app: TestApp
+    let root: HttpUser
+    const sockets: TestSocket[] = []
+    const world: World = {
+      admin: () => root,
+      base: () => app.url,
+      user: people(() => app.url),
+      app: () => app,
+    }
+    const c = cases(world, sockets)
+    before(async () => {
+      app = await startTestApp(backend)
+      root = await HttpUser.signUp(app.url, 'root')
+    })
+    afterEach(() => {
+      for (const s of sockets.splice(0)) s.ws.terminate()
+    })
+    after(async () => app?.close())
+
+    it('a member removed from a private room hears nothing more of it in their other pages', c.removed)
+    it('an open room made private vanishes from the sidebars of those who are not members', c.madePrivate)
+    it('a rename of a private room never reaches someone removed from it', c.renamedWhileNotMember)
+    it('a demoted admin loses the private rooms they are not a member of', c.demoted)
+    it('a deactivated person’s pages are closed and sent nothing more', c.deactivated)
+  })
+}
+
+const services = servicesBackend()
+
+describe('sidebar entries follow room access across two nodes', {
+  timeout: 120_000,
+  skip: services ? false : NEEDS_SERVICES,
+}, () => {
+  let app: TestApp
+  let other: Running
+  let root: HttpUser
+  const sockets: TestSocket[] = []
+  // The admin acts on node A; the watched pages are on node B: the change travels over the bus.
+  const world: World = {
+    admin: () => root,
+    base: () => other.url,
+    user: people(() => app.url),
+    app: () => app,
+  }
+  const c = cases(world, sockets)
+  before(async () => {
+    app = await startTestApp(services as NonNullable<typeof services>)
+    other = await startSiblingNode(app)
+    root = await HttpUser.signUp(app.url, 'root')
+  })
+  afterEach(() => {
+    for (const s of sockets.splice(0)) s.ws.terminate()
+  })
+  after(async () => {
+    await other?.stop()
+    await app?.close()
+  })
+
+  it('removed: the other node drops the entry and sends nothing more', c.removed)
+  it('made private: the other node drops the entry of those who are not members', c.madePrivate)
+  it(
+    'renamed while not a member: the new name never reaches the other node’s outsider',
+    c.renamedWhileNotMember,
+  )
+  it('demoted: the other node drops the private rooms', c.demoted)
+})
