@@ -11,7 +11,12 @@ export function escapeHtml(text: string): string {
 }
 
 // http(s) URLs only: anything else (javascript:, data:) stays plain text.
-const URL_RE = /\bhttps?:\/\/[^\s<>"']+/gi
+// (U+FEFF counts as white space in JS, so it is let in here, to be refused below like the others.)
+const URL_RE = /\bhttps?:\/\/(?:[^\s<>"']|\uFEFF)+/gi
+// Characters that show nothing or change the direction of what follows (U+202E turns
+// "https://evil.example/\u202Emoc.elgoog" into what reads as ".../google.com"; a zero-width space
+// makes "goo\u200Bgle.com" look like google.com): a URL with one of them is never a link, only text.
+const INVISIBLE = /[\p{Bidi_Control}\p{Default_Ignorable_Code_Point}]/u
 // Punctuation that ends a sentence rather than the URL ("see https://x.org/a." or "(https://x.org)").
 const TRAILING = /[.,;:!?)\]}'"*_]+$/
 
@@ -20,7 +25,8 @@ const MENTION_RE = /(^|[^A-Za-z0-9_.-])@([A-Za-z0-9_.-]{1,32})/g
 
 /**
  * Message text → HTML: every character escaped, http(s) URLs made into links, @mentions marked (the reader's
- * own are highlighted by /me.css). Newlines stay (CSS shows them).
+ * own are highlighted by /me.css). Newlines stay (CSS shows them). A link's text is exactly its href, and
+ * app.css isolates it (unicode-bidi: isolate, ltr) so the text around it cannot reorder what it shows.
  */
 export function linkify(text: string): string {
   let html = ''
@@ -30,6 +36,7 @@ export function linkify(text: string): string {
     const trailing = TRAILING.exec(url)
     if (trailing) url = keepBalancedParens(url, trailing[0])
     const start = match.index
+    if (INVISIBLE.test(url)) continue
     html += mentions(text.slice(last, start))
     const href = escapeHtml(url)
     html += `<a href="${href}" rel="noopener nofollow ugc" target="_blank">${href}</a>`
