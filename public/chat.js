@@ -1,10 +1,11 @@
 // Parley's few lines of browser JavaScript. Everything else is htmx and server-rendered HTML.
 // - keep the log at the newest message when the reader is at the bottom, and leave a reader who scrolled up alone;
 // - tell the server the last message this page has on every (re)connection, so it replays what was missed;
-// - never show a message twice; fall back to a plain form POST if the socket is gone for good;
+// - never show a message twice;
 // - Enter sends, Shift+Enter makes a new line;
 // - say how far the reader has read (visible tab, at the bottom), for the unread counts.
-// reading.js (times, days, grouping) and compose.js (typing, drafts, @mentions) do the rest.
+// reading.js (times, days, grouping), compose.js (typing, drafts, @mentions) and sending.js (a key per send,
+// "sending…" until stored, sent again after a reconnect; the plain POST when the socket is gone) do the rest.
 ;(() => {
   const NEAR_BOTTOM_PX = 80
   const log = () => document.getElementById('messages')
@@ -56,6 +57,8 @@
     setState('open')
     socket = e.detail.connection.socket
     socket.send(JSON.stringify({ type: 'resume', last_seq: lastSeq }))
+    // Now, before htmx sends what it queued: sending.js sends again what the old socket never answered.
+    document.dispatchEvent(new CustomEvent('parley:resumed', { detail: { socket } }))
     markRead()
   })
 
@@ -99,20 +102,6 @@
     document.querySelector('#messages > .empty')?.remove()
     if (stick) toBottom()
     markRead()
-  })
-
-  // A new composer came over the socket (after a send, or with an error): the field keeps the focus.
-  document.addEventListener('htmx:ws:after:message:incoming', (e) => {
-    if (String(e.detail?.message?.data).startsWith('<hx-partial hx-target="#composer"'))
-      document.getElementById('composer-body')?.focus()
-  })
-
-  // htmx 4 drops a send when its socket is closed for good: post the form the old way instead.
-  document.addEventListener('htmx:ws:error', (e) => {
-    const form = e.target
-    const err = String(e.detail?.error ?? '')
-    if (form instanceof HTMLFormElement && /Connection (not open|closed)|queue is full/.test(err))
-      form.submit()
   })
 
   document.addEventListener('keydown', (e) => {

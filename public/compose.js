@@ -17,7 +17,7 @@
     }
   })
 
-  // The composer comes back after a send (empty) or a refusal (text kept): keep the draft in step.
+  // A reload brings the draft back.
   const restore = () => {
     const el = box()
     if (!el) return
@@ -42,12 +42,8 @@
     },
     true,
   )
-  // ...and comes back if the server refused the message (its composer returns with the text and an error).
-  document.addEventListener('htmx:ws:after:message:incoming', (e) => {
-    if (!String(e.detail?.message?.data).startsWith('<hx-partial hx-target="#composer"')) return
-    if (document.querySelector('#composer .field-error')) save(box()?.value ?? '')
-    document.getElementById('mentions')?.replaceChildren()
-  })
+  // ...and comes back if the server refused the message (sending.js puts its text back into the box).
+  document.addEventListener('parley:draft', () => save(box()?.value ?? ''))
   document.addEventListener('DOMContentLoaded', restore)
 
   // A suggestion replaces the "@prefix" being typed at the end of the text.

@@ -69,11 +69,16 @@ const UNAVAILABLE_CODES = new Set([
   '08001',
   '08003',
   '08006',
+  // A statement timeout (statement_timeout): the statement was cancelled and rolled back.
+  '57014',
 ])
 const UNAVAILABLE_TEXT =
-  /Connection terminated|timeout exceeded when trying to connect|connection error|Client was closed/i
+  /Connection terminated|timeout exceeded when trying to connect|connection error|Client was closed|Query read timeout/i
 
-/** Whether an error means "the database cannot be reached right now" (so: 503, and nothing was stored). */
+/**
+ * Whether an error means "the database cannot be reached right now" (so: 503, try again). Whether a write
+ * under way was stored all the same is another question: isOutcomeUnknown.
+ */
 export function isStoreUnavailable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false
   const { code, message } = err as { code?: unknown; message?: unknown }
@@ -81,6 +86,24 @@ export function isStoreUnavailable(err: unknown): boolean {
     (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) ||
     (typeof message === 'string' && UNAVAILABLE_TEXT.test(message))
   )
+}
+
+// Of those, the failures that leave nothing stored: the connection was never made, or the statement was
+// cancelled (and so rolled back) by the server.
+const NOT_STORED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', '57P03', '08001', '08004', '57014'])
+const NOT_STORED_TEXT = /timeout exceeded when trying to connect/i
+
+/**
+ * Whether a write that failed with this error may have been stored all the same: the connection died
+ * while the statement was under way, so it may have committed before its answer was lost. Only a retry
+ * with the same key can tell, and it is safe (stored once). A refused connection never sent anything; a
+ * cancelled statement was rolled back.
+ */
+export function isOutcomeUnknown(err: unknown): boolean {
+  if (!isStoreUnavailable(err)) return false
+  const { code, message } = err as { code?: unknown; message?: unknown }
+  if (typeof code === 'string' && NOT_STORED_CODES.has(code)) return false
+  return !(typeof message === 'string' && NOT_STORED_TEXT.test(message))
 }
 
 /** The text to show next to the composer for an error the sender can act on (bad input, too fast, archived), else undefined. */

@@ -5,6 +5,7 @@ import { roomEvents } from '../store/room-events.repo.ts'
 import type { Database } from '../store/schema.ts'
 import { Forbidden, Invalid, NotFound } from './errors.ts'
 import { type RateLimiter, type Rules, takeOrThrow } from './limits.ts'
+import { storedKey } from './send-key.ts'
 import type { Announcer, Message, MessagePage, Room, User } from './types.ts'
 import * as valid from './validate.ts'
 
@@ -23,8 +24,8 @@ export interface PostInput {
 }
 
 /**
- * Validates and stores a message, then announces it after the commit. Retrying with the same client id
- * returns the stored message and announces nothing, so a resend is seen once.
+ * Validates and stores a message, then announces it after the commit. Retrying with the same client id and
+ * the same text returns the stored message (see send-key.ts), so a resend is stored and seen once.
  */
 export async function postMessage(
   deps: ChatDeps,
@@ -69,15 +70,20 @@ export async function storeMessage(
     authorId: viewer.id,
     author: viewer.username,
     body,
-    clientId,
+    clientId: storedKey(viewer.id, clientId, body),
   })
   if (stored.kind === 'no-room') throw new NotFound('That room')
   if (stored.kind === 'archived')
     throw new Forbidden('This room is archived: it can be read, not written to.')
-  // A client id is one composer's key: someone else's is never answered with their message.
+  // The stored key names its author, so this cannot happen; it stays as the last line of that defence.
   if (stored.message.authorId !== viewer.id)
     throw new Invalid({ body: 'This form is out of date: reload the page.' })
-  if (stored.created) deps.announce.messageCreated({ ...room, lastSeq: stored.message.seq }, stored.message)
+  const at = { ...room, lastSeq: stored.message.seq }
+  if (stored.created) deps.announce.messageCreated(at, stored.message)
+  // A retry of a stored message: its first try may have committed without being announced (the database
+  // connection died before it answered). Its frame goes out again; every node and page drops it by seq if
+  // it had it, so nobody sees it twice and nobody is counted an unread twice.
+  else deps.announce.messageChanged(at, { kind: 'created', seq: stored.message.seq, message: stored.message })
   return stored.message
 }
 

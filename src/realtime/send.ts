@@ -1,14 +1,15 @@
-import { newClientId, safeEqual } from '../auth/tokens.ts'
-import { composerError, isStoreUnavailable } from '../chat/errors.ts'
+import { safeEqual } from '../auth/tokens.ts'
+import { composerError, isOutcomeUnknown, isStoreUnavailable } from '../chat/errors.ts'
 import { admitMessage, storeMessage } from '../chat/messages.ts'
 import { isClientId } from '../chat/validate.ts'
-import { renderComposerFrame } from '../render/frames.ts'
+import { ids } from '../render/dom-ids.ts'
+import { renderSendAck, renderSendError, renderSendRetry } from '../render/frames.ts'
 import type { Client } from './client.ts'
 import type { RealtimeDeps } from './deps.ts'
 
 /**
  * The part of a message that runs in the socket's turn: whether it was admitted, and `stored`, which settles
- * once its composer answer has gone back: stored (true) or refused (false).
+ * once its answer has gone back: stored (true) or not (false).
  */
 export type SendTurn = () => Promise<{ admitted: boolean; stored: Promise<boolean> }>
 
@@ -24,31 +25,14 @@ export function startSend(
   frame: { body: unknown; clientId: unknown; csrf: string },
 ): SendTurn {
   const body = typeof frame.body === 'string' ? frame.body : ''
-  const keepId = isClientId(frame.clientId) ? frame.clientId : newClientId()
-  const composer = (error?: string, clientId = keepId, text = body) =>
-    renderComposerFrame({
-      slug: client.room.slug,
-      live: true,
-      csrf: client.csrf,
-      clientId,
-      body: text,
-      error,
-    })
+  // The page's key for this send names its answer; a frame without a valid one gets the composer error only.
+  const key = isClientId(frame.clientId) ? frame.clientId : undefined
   const refused = (err: unknown): false => {
-    const error = composerError(err)
-    if (error !== undefined) {
-      client.send(composer(error))
-      return false
-    }
-    deps.log.error({ err, user: client.user.id, room: client.room.id }, 'send failed')
-    const why = isStoreUnavailable(err)
-      ? 'Parley cannot reach its database right now'
-      : 'something went wrong on our side'
-    client.send(composer(`Your message was not sent: ${why}. It is still here: send it again in a moment.`))
+    client.send(answerToFailure(deps, client, key, body, err))
     return false
   }
-  // The composer answers go back in the order the frames came: each waits for the answers before it, so a
-  // quick refusal never overtakes (and is never wiped by) the answer to an earlier message still being stored.
+  // The answers go back in the order the frames came: each waits for the answers before it, so a quick
+  // refusal never overtakes the answer to an earlier message still being stored.
   const inOrder = <T>(after: Promise<T>, answer: (value: T) => boolean): Promise<boolean> => {
     const done = Promise.all([client.replies, after]).then(([, value]) => answer(value))
     client.replies = done.catch(() => undefined)
@@ -56,8 +40,9 @@ export function startSend(
   }
   if (!safeEqual(frame.csrf, client.csrf))
     return async () => {
+      const expired = 'This page has expired: reload it to send messages.'
       const stored = inOrder(Promise.resolve(), () => {
-        client.send(composer('This page has expired: reload it to send messages.'))
+        client.send(renderSendError(key, expired))
         return false
       })
       return { admitted: false, stored }
@@ -71,15 +56,48 @@ export function startSend(
     const outcome = await admitted
     if ('err' in outcome) return { admitted: false, stored: inOrder(Promise.resolve(outcome.err), refused) }
     const storing = storeMessage(deps, client.user, client.room, outcome.ok).then(
-      () => ({ err: undefined, ok: true }),
-      (err: unknown) => ({ err, ok: false }),
+      (message) => ({ message }),
+      (err: unknown) => ({ err }),
     )
     const stored = inOrder(storing, (result) => {
-      if (!result.ok) return refused(result.err)
-      // Only the composer comes back here; the message itself arrives through the room like everyone's.
-      client.send(composer(undefined, newClientId(), ''))
+      if ('err' in result) return refused(result.err)
+      // The message itself arrives through the room like everyone's; this only tells the page it is stored.
+      client.send(renderSendAck(outcome.ok.clientId, ids.message(result.message.id)))
       return true
     })
     return { admitted: true, stored }
   }
+}
+
+/**
+ * What a page is told when its message was not stored, or not known to be. The database away: the page
+ * keeps the message as "sending…" and sends it again with the same key, which stores it once whatever
+ * happened. Said honestly: when the connection died while the statement was under way, it may be stored.
+ */
+function answerToFailure(
+  deps: RealtimeDeps,
+  client: Client,
+  key: string | undefined,
+  body: string,
+  err: unknown,
+): string {
+  const error = composerError(err)
+  if (error !== undefined) return renderSendError(key, error)
+  const where = { err, user: client.user.id, room: client.room.id }
+  if (key !== undefined && isStoreUnavailable(err)) {
+    const unknown = isOutcomeUnknown(err)
+    deps.log.warn(
+      where,
+      unknown ? 'send outcome unknown; the page retries' : 'send not stored; the page retries',
+    )
+    const note = unknown
+      ? 'Not confirmed yet: the database connection was lost before it answered. Checking again…'
+      : 'Not sent yet: Parley cannot reach its database. Trying again…'
+    return renderSendRetry(key, body, note)
+  }
+  deps.log.error(where, 'send failed')
+  return renderSendError(
+    key,
+    'Your message was not sent: something went wrong on our side. It is back in the box: send it again.',
+  )
 }

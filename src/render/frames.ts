@@ -23,6 +23,24 @@ export function renderComposerFrame(composer: ComposerView): string {
   return eta.render('/frames/composer', composer)
 }
 
+// The answers to one send, for its page only, keyed by the key the page gave it: its "sending…" entry
+// (#send-<key>) becomes stored, refused (the error shows in the composer) or "trying again".
+
+/** Stored: the page's entry goes once the message's own frame (`domId`) is on the page. */
+export function renderSendAck(key: string, domId: string): string {
+  return eta.render('/frames/send-ack', { key, domId })
+}
+
+/** Refused: the error shows in the composer, and the page puts the text back (key undefined: none to name). */
+export function renderSendError(key: string | undefined, error: string): string {
+  return eta.render('/frames/send-error', { key, error })
+}
+
+/** Not stored yet, or not known to be: the entry stays, saying why, and the page sends it again (same key). */
+export function renderSendRetry(key: string, body: string, note: string): string {
+  return eta.render('/frames/send-retry', { key, body, note })
+}
+
 /** Catch-up for a reconnected socket: what it missed, in order, in one frame; it then has everything to `lastSeq`. */
 export function renderReplayFrame(events: RoomEvent[], lastSeq: number): string {
   const views = events.map((e) => ({ kind: e.kind, seq: e.seq, message: messageView(e.message) }))

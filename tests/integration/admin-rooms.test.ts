@@ -216,12 +216,11 @@ for (const backend of backends()) {
       )
       // A page that still had its composer: the socket says why, keeps the text, and stays open.
       a.sendMessage({ body: 'late by socket', client_id: 'archived-try-2', _csrf: ann.csrf })
-      const refused = (f: string) =>
-        f.startsWith('<hx-partial hx-target="#composer"') && f.includes('late by socket')
-      await a.waitFor((f) => f.some(refused), 'the refused composer')
-      const composer = a.frames.find(refused) ?? ''
-      assert.match(composer, /role="alert">This room is archived: it can be read, not written to\.<\/p>/)
-      assert.match(composer, /value="archived-try-2"/, 'same client id')
+      const refused = (f: string) => f.startsWith('<hx-partial hx-target="#send-archived-try-2"')
+      await a.waitFor((f) => f.some(refused), 'the refusal')
+      const answer = a.frames.find(refused) ?? ''
+      assert.match(answer, /role="alert">This room is archived: it can be read, not written to\.<\/p>/)
+      assert.match(answer, /class="send failed"/, 'its page puts the text back')
       assert.equal((await roomRow(app, id))?.last_seq, last, 'nothing stored')
       assert.ok(isOpen(a) && isOpen(r), 'sockets stay open')
       assert.match((await admin.get('/admin/rooms')).html, /#Minutes<\/a>.*?<td>open, archived<\/td>/)

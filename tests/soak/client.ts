@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import WebSocket from 'ws'
 import type { HttpUser } from '../support/http.ts'
-import { openSocket, type TestSocket } from '../support/socket.ts'
+import { isAnswer, openSocket, type TestSocket } from '../support/socket.ts'
 import type { Answer, Tally } from './tally.ts'
 import { type Action, nextAction, nextBody, nextGapMs, nextMalformed, OVERSIZE, sleep } from './traffic.ts'
 
 const ANSWER_WAIT_MS = 20_000
-const isComposer = (f: string) => f.startsWith('<hx-partial hx-target="#composer"')
 const isMessages = (f: string) => /^<!--seq \d+--><hx-partial hx-target="#messages"/.test(f)
 const isNotice = (f: string) => f.startsWith('<hx-partial hx-target="#notice"')
 
-/** One person in one room, one action at a time, so each composer frame answers the one send in flight. */
+/** One person in one room, one action at a time, so each answer frame answers the one send in flight. */
 export class SoakClient {
   private socket: TestSocket | undefined
   private readonly seen = new Set<number>()
@@ -75,7 +74,7 @@ export class SoakClient {
     if (!socket) return
     const body = nextBody(this.tally.sent)
     const clientId = randomUUID()
-    const answer = this.answer(isComposer)
+    const answer = this.answer(isAnswer)
     this.tally.sent++
     socket.sendMessage({ body: body.text, client_id: clientId, _csrf: this.user.csrf })
     this.tally.judge(clientId, body.valid, await answer)

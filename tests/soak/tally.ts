@@ -1,4 +1,4 @@
-/** What a send got back: its composer frame, or nothing because the socket closed or it took too long. */
+/** What a send got back: its answer frame, or nothing because the socket closed or it took too long. */
 export type Answer = string | 'closed' | 'timeout'
 
 const alertOf = (f: string) => /role="alert">([^<]*)</.exec(f)?.[1] ?? 'no error shown'
@@ -12,7 +12,7 @@ export class Tally {
   refused = 0
   /** A valid body refused for another reason than the rate limit, or an invalid one accepted. */
   wrongAnswers = 0
-  /** No composer frame came back within the wait. */
+  /** No answer came back within the wait. */
   unanswered = 0
   reconnects = 0
   oversize = 0
@@ -29,7 +29,7 @@ export class Tally {
   /** Sent, but the socket went away before an answer: stored or not, both are fine. */
   readonly unknownIds = new Set<string>()
 
-  /** Files one send under what its composer frame (or the lack of one) said. */
+  /** Files one send under what its answer (or the lack of one) said. */
   judge(id: string, valid: boolean, answer: Answer): void {
     if (answer === 'closed' || answer === 'timeout') {
       this.unknownIds.add(id)
@@ -41,7 +41,12 @@ export class Tally {
       this.refusedIds.add(id)
       return
     }
-    const ok = /<textarea[^>]*><\/textarea>/.test(answer) && !answer.includes('role="alert"')
+    // Not known yet (the database away): the page would send it again; stored or not, both are fine.
+    if (answer.includes('class="send retry"')) {
+      this.unknownIds.add(id)
+      return
+    }
+    const ok = answer.includes('class="send sent"')
     ;(ok ? this.acceptedIds : this.refusedIds).add(id)
     if (ok && valid) this.accepted++
     else if (!ok && !valid) this.refused++

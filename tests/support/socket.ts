@@ -149,3 +149,16 @@ function seqsOf(html: string): number[] {
     Number(m[1]),
   )
 }
+
+/**
+ * The answer to one send, for the sending socket only: its page entry (#send-<key>) stored, refused or
+ * "trying again", or, for a frame with no usable key, the composer's error alone.
+ */
+export function isAnswer(frame: string): boolean {
+  return /^<hx-partial hx-target="#(send-|composer-error)/.test(frame)
+}
+
+/** An answer saying "stored". */
+export function isStored(frame: string): boolean {
+  return isAnswer(frame) && frame.includes('class="send sent"')
+}

@@ -1,0 +1,134 @@
+// Messages on their way. Each send gets a key of its own, made here when it is sent (the form's hidden
+// client_id is the no-JS key, one per page), and stays listed as "sending…" until the server answers:
+// - stored: the entry goes once the message itself is on the page (it comes through the room, like everyone's);
+// - refused: the error shows in the composer and the text comes back into it, before what is being typed now;
+// - not stored yet, or not known to be (the database away): the entry says so and is sent again, same key
+//   and text, which the server stores once whatever happened to the first try.
+// After a reconnect, what went out on the old socket without an answer is sent again, after the resume frame.
+;(() => {
+  const box = () => document.getElementById('composer-body')
+  const list = () => document.getElementById('sending')
+  const MAX_WAIT_MS = 30_000
+  /** key → { text, data: the frame as sent (null until it goes out), socket it went out on, tries, timer } */
+  const pending = new Map()
+  let socket = null
+  let lastMinted = null
+
+  // getRandomValues works on plain http too (randomUUID needs a secure context).
+  const newKey = () =>
+    [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('')
+  const keyOf = (li) => li.id.slice('send-'.length)
+  const same = (a, b) => a.replace(/\r\n/g, '\n') === b.replace(/\r\n/g, '\n')
+
+  const entryItem = (key, text) => {
+    const li = document.createElement('li')
+    li.id = `send-${key}`
+    li.className = 'send'
+    const body = document.createElement('span')
+    body.className = 'body'
+    body.textContent = text
+    const state = document.createElement('span')
+    state.className = 'state'
+    state.textContent = 'sending…'
+    li.append(body, ' ', state)
+    return li
+  }
+
+  document.addEventListener('htmx:ws:before:message:outgoing', (e) => {
+    const form = e.target
+    if (!(form instanceof HTMLFormElement) || form.id !== 'composer') return
+    const values = e.detail.message.values
+    const text = typeof values.body === 'string' ? values.body : ''
+    const key = newKey()
+    values.client_id = key
+    pending.set(key, { text, data: null, socket: null, tries: 0, timer: 0 })
+    lastMinted = key
+    list()?.append(entryItem(key, text))
+    // The text is in the list now: the box is free for the next message at once.
+    const el = box()
+    if (el && same(el.value, text)) el.value = ''
+    el?.removeAttribute('aria-invalid')
+    el?.focus()
+    const error = document.getElementById('composer-error')
+    if (error) error.hidden = true
+    document.getElementById('mentions')?.replaceChildren()
+  })
+
+  document.addEventListener('htmx:ws:after:message:outgoing', (e) => {
+    const entry = pending.get(e.detail.message.values?.client_id)
+    if (!entry) return
+    entry.data = e.detail.message.data
+    entry.socket = e.detail.connection.socket
+  })
+
+  // chat.js has just said where the page is (the resume frame): what the old socket never answered goes again.
+  document.addEventListener('parley:resumed', (e) => {
+    socket = e.detail.socket
+    for (const entry of pending.values()) resend(entry)
+  })
+
+  const resend = (entry) => {
+    if (!entry.data || entry.socket === socket || socket?.readyState !== WebSocket.OPEN) return
+    socket.send(entry.data)
+    entry.socket = socket
+  }
+
+  // Sent again after a while, growing, while the entry says "trying again".
+  const retry = (li) => {
+    const entry = pending.get(keyOf(li))
+    if (!entry) return li.remove()
+    if (entry.timer) return
+    const wait = Math.min(MAX_WAIT_MS, 1000 * 2 ** entry.tries++)
+    entry.timer = setTimeout(() => {
+      entry.timer = 0
+      entry.socket = null
+      resend(entry)
+    }, wait)
+  }
+
+  // Refused texts come back, in the order sent, before whatever is in the box now.
+  const restore = (failed) => {
+    const texts = failed.map((li) => pending.get(keyOf(li))?.text ?? '').filter((t) => t.trim())
+    for (const li of failed) {
+      clearTimeout(pending.get(keyOf(li))?.timer)
+      pending.delete(keyOf(li))
+      li.remove()
+    }
+    const el = box()
+    if (!el || texts.length === 0) return
+    el.value = [...texts, ...(el.value.trim() ? [el.value] : [])].join('\n')
+    el.setAttribute('aria-invalid', 'true')
+    el.setAttribute('aria-describedby', 'composer-error')
+    document.dispatchEvent(new CustomEvent('parley:draft'))
+  }
+
+  document.addEventListener('htmx:ws:after:message:incoming', () => {
+    const ol = list()
+    if (!ol) return
+    for (const li of ol.querySelectorAll('li.sent')) {
+      const entry = pending.get(keyOf(li))
+      clearTimeout(entry?.timer)
+      pending.delete(keyOf(li))
+      if (document.getElementById(li.dataset.message)) li.remove()
+    }
+    restore([...ol.querySelectorAll('li.failed')])
+    for (const li of ol.querySelectorAll('li.retry')) retry(li)
+  })
+
+  // htmx drops a send when its socket is closed for good: post the form the old way instead. If this send's
+  // key was made already, its text (and key) go back into the form first.
+  document.addEventListener('htmx:ws:error', (e) => {
+    const form = e.target
+    const err = String(e.detail?.error ?? '')
+    if (!(form instanceof HTMLFormElement) || !/Connection (not open|closed)|queue is full/.test(err)) return
+    const entry = lastMinted && pending.get(lastMinted)
+    if (!/not open/.test(err) && entry && !entry.data) {
+      pending.delete(lastMinted)
+      document.getElementById(`send-${lastMinted}`)?.remove()
+      const el = box()
+      if (el) el.value = entry.text
+      if (form.elements.client_id) form.elements.client_id.value = lastMinted
+    }
+    form.submit()
+  })
+})()
