@@ -5,7 +5,7 @@ import { isUniqueViolation } from '../store/pg-errors.ts'
 import type { Database } from '../store/schema.ts'
 import { deleteSession, findSessionUser, insertSession } from '../store/sessions.repo.ts'
 import { findUserByUsername, insertUser } from '../store/users.repo.ts'
-import { Invalid } from './errors.ts'
+import { Invalid, RateLimited } from './errors.ts'
 import { type RateLimiter, type Rules, takeOrThrow } from './limits.ts'
 import type { Announcer, User } from './types.ts'
 import * as valid from './validate.ts'
@@ -23,10 +23,26 @@ export interface Credentials {
   password: unknown
 }
 
-/** Creates an account. The first account of an install becomes its admin. */
-export async function signUp(db: Db, input: Credentials): Promise<User> {
+/** What refuses a flood of sign-ups from one address (the CLI, run by the operator, has none). */
+export interface SignUpLimit {
+  limiter: RateLimiter
+  rules: Rules
+  ip: string
+}
+
+/**
+ * Creates an account. The first account of an install becomes its admin. Sign-ups from one address are
+ * limited, and refused before the (19 MiB, CPU-heavy) hash is made.
+ */
+export async function signUp(db: Db, input: Credentials, limit?: SignUpLimit): Promise<User> {
   const username = valid.username(input.username)
   const password = valid.password(input.password)
+  if (limit)
+    await takeOrThrow(limit.limiter, `signup:ip:${limit.ip}`, limit.rules.signup, (s) =>
+      s < 60
+        ? `Too many sign-ups from your address. Try again in ${s} s.`
+        : `Too many sign-ups from your address. Try again in ${Math.ceil(s / 60)} min.`,
+    )
   try {
     return await insertUser(db, username, await hashPassword(password))
   } catch (err) {
@@ -35,21 +51,34 @@ export async function signUp(db: Db, input: Credentials): Promise<User> {
   }
 }
 
+const tooMany = (ms: number) =>
+  new RateLimited(
+    ms < 60_000
+      ? `Too many sign-in attempts. Try again in ${Math.max(1, Math.ceil(ms / 1000))} s.`
+      : `Too many sign-in attempts. Try again in ${Math.ceil(ms / 60_000)} min.`,
+    ms,
+  )
+
 /**
  * Checks a username and password; the same error for an unknown user and a wrong password. Attempts are
- * limited per account and per address, before any hashing, so guessing is slow and cheap to refuse.
+ * limited before any hashing: per address over all accounts, and per account and address with growing
+ * delays (OWASP). No account is ever locked: its owner, from another address, still gets in.
  */
 export async function signIn(deps: SignInDeps, input: Credentials & { ip: string }): Promise<User> {
   const { db, limiter, rules } = deps
   const name = typeof input.username === 'string' ? input.username.trim() : ''
   const password = typeof input.password === 'string' ? input.password : ''
-  const later = (s: number) => `Too many sign-in attempts. Try again in ${Math.ceil(s / 60)} min.`
-  await takeOrThrow(limiter, `login:ip:${input.ip}`, rules.login, later)
-  if (name) await takeOrThrow(limiter, `login:user:${name.toLowerCase()}`, rules.login, later)
+  const byAddress = await limiter.take(`login:ip:${input.ip}`, rules.login)
+  if (!byAddress.ok) throw tooMany(byAddress.retryAfterMs)
   // A name nobody can have (a NUL, 5 kB of text) is not looked up; the dummy hash still takes its time.
-  const user = valid.isUsername(name) ? await findUserByUsername(db, name) : undefined
+  const known = valid.isUsername(name)
+  const pair = `login:pair:${input.ip}:${known ? name.toLowerCase() : '?'}`
+  const tried = await limiter.attempt(pair, rules.loginPair)
+  if (!tried.ok) throw tooMany(tried.retryAfterMs)
+  const user = known ? await findUserByUsername(db, name) : undefined
   const ok = await verifyPassword(user?.password_hash, password)
   if (!user || !ok) throw new Invalid({ form: 'Wrong username or password.' })
+  await limiter.forget(pair)
   // Said only after the right password: it tells nobody else whether the account exists.
   if (user.deactivated)
     throw new Invalid({ form: 'This account is deactivated. Ask an admin to reactivate it.' })

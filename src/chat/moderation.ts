@@ -3,6 +3,7 @@ import { changeMessage, findMessage } from '../store/room-events.repo.ts'
 import { findRoomById } from '../store/rooms.repo.ts'
 import { excerpt } from './admin.ts'
 import { Forbidden, NotFound } from './errors.ts'
+import { takeOrThrow } from './limits.ts'
 import type { ChatDeps } from './messages.ts'
 import { canRead } from './rooms.ts'
 import type { Message, Room, User } from './types.ts'
@@ -38,6 +39,13 @@ export async function editMessage(
   const { message, room } = await messageFor(deps, viewer, id)
   if (!may(viewer, room, message, 'edit')) throw new Forbidden('Only its author can edit a message.')
   const text = valid.body(body)
+  // Each edit is pushed to everyone in the room, like a message: limited like one, in its own bucket.
+  await takeOrThrow(
+    deps.limiter,
+    `edit:${viewer.id}`,
+    deps.rules.edit,
+    (s) => `Slow down: you can edit again in ${s} s.`,
+  )
   const event = await deps.db
     .transaction()
     .execute((trx) => changeMessage(trx, room.id, message.id, { kind: 'edited', body: text }))

@@ -45,13 +45,16 @@ export function authRoutes(deps: AppDeps): Router<AppState> {
         )
       } catch (err) {
         if (err instanceof Invalid) return form(ctx, kind, 422, err.fields)
-        if (err instanceof RateLimited) return form(ctx, kind, 429, { form: err.message })
+        if (err instanceof RateLimited) {
+          ctx.set('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))))
+          return form(ctx, kind, 429, { form: err.message })
+        }
         throw err
       }
     }
   router.post(
     '/signup',
-    submit('signup', (_ctx, input) => signUp(deps.db, input)),
+    submit('signup', (ctx, input) => signUp(deps.db, input, { ...deps, ip: ctx.ip })),
   )
   router.post(
     '/login',

@@ -1,5 +1,5 @@
 import { Router } from '@koa/router'
-import { Forbidden, Invalid } from '../chat/errors.ts'
+import { Forbidden, Invalid, RateLimited } from '../chat/errors.ts'
 import { deleteMessage, editMessage, may, messageFor } from '../chat/moderation.ts'
 import { ids } from '../render/dom-ids.ts'
 import { renderConfirmPage, renderEditForm, renderEditPage, renderMessage } from '../render/moderation.ts'
@@ -41,8 +41,10 @@ export function moderationRoutes(deps: AppDeps): Router<AppState> {
       ctx.status = 303
       ctx.redirect(roomUrl(room.slug, message.id))
     } catch (err) {
-      if (!(err instanceof Invalid)) throw err
-      await editAgain(deps, ctx, err)
+      if (err instanceof Invalid) return editAgain(deps, ctx, 422, Object.values(err.fields).join(' '))
+      if (!(err instanceof RateLimited)) throw err
+      ctx.set('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))))
+      await editAgain(deps, ctx, 429, err.message)
     }
   })
 
@@ -76,16 +78,16 @@ export function moderationRoutes(deps: AppDeps): Router<AppState> {
   return router
 }
 
-/** The edit form again, with the text as typed and what was wrong with it. */
-async function editAgain(deps: AppDeps, ctx: Ctx, err: Invalid): Promise<void> {
+/** The edit form again, with the text as typed and what was wrong with it (or why to wait). */
+async function editAgain(deps: AppDeps, ctx: Ctx, status: number, error: string): Promise<void> {
   const { message, room } = await messageFor(deps, requireUser(ctx), ctx.params.id)
   const form = {
     message,
     room,
     csrf: ctx.state.csrf,
     body: field(ctx, 'body'),
-    error: Object.values(err.fields).join(' '),
+    error,
   }
-  ctx.status = 422
+  ctx.status = status
   ctx.body = isFragmentRequest(ctx) ? renderEditForm(form) : renderEditPage({ viewer: viewer(ctx), ...form })
 }
