@@ -6,7 +6,7 @@ import { MAX_CURSOR } from '../../src/chat/validate.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
 import { HttpUser, PASSWORD, type Page } from '../support/http.ts'
-import { openSocket } from '../support/socket.ts'
+import { openSocket, upgradeStatus } from '../support/socket.ts'
 
 const NUL = 'a\u0000b'
 
@@ -94,6 +94,9 @@ for (const backend of backends()) {
         await root.post('/rooms/a%00b/messages', { body: 'hi', client_id: randomUUID() }),
         'post to a NUL room',
       )
+      const headers = { cookie: root.cookieHeader, origin: app.url }
+      const upgrade = await upgradeStatus(app.url, 'a%00b', headers)
+      assert.ok(upgrade >= 400 && upgrade < 500, `socket upgrade: ${upgrade}`)
       assert.deepEqual(await counts(app), before)
     })
 
