@@ -37,7 +37,7 @@ export async function migrate(store: Store, dir = MIGRATIONS_DIR): Promise<strin
 
 /** The store every entry point uses: opened, then migrated to the latest schema. */
 export async function openMigratedStore(
-  config: Pick<Config, 'databaseUrl' | 'databaseSchema' | 'dataDir'>,
+  config: Pick<Config, 'databaseUrl' | 'databaseSchema' | 'dataDir'> & Partial<Pick<Config, 'db'>>,
   log: Logger,
 ): Promise<{ store: Store; applied: string[] }> {
   const store = await openStore({
@@ -45,6 +45,7 @@ export async function openMigratedStore(
     schema: config.databaseSchema,
     dataDir: config.dataDir,
     log,
+    ...config.db,
   })
   try {
     return { store, applied: await migrate(store) }
