@@ -4,8 +4,9 @@ import type { Running } from '../../src/server.ts'
 import { addMember, closedWithin, createRoom, say, userId } from '../support/admin.ts'
 import { startSiblingNode, startTestApp, type TestApp } from '../support/app.ts'
 import { backends, NEEDS_SERVICES, servicesBackend } from '../support/backends.ts'
-import { readySocket, settled, waitSide } from '../support/everyday.ts'
+import { latestSide, readySocket, settled, until, waitSide } from '../support/everyday.ts'
 import { HttpUser } from '../support/http.ts'
+import { freePort, hasRedisServer, RedisServer } from '../support/redis-server.ts'
 import type { TestSocket } from '../support/socket.ts'
 
 /**
@@ -239,4 +240,57 @@ describe('sidebar entries follow room access across two nodes', {
     c.renamedWhileNotMember,
   )
   it('demoted: the other node drops the private rooms', c.demoted)
+})
+
+const noRedisBinary =
+  !hasRedisServer() && process.env.CI !== 'true' && 'needs a redis-server binary to restart'
+
+describe('sidebar entries follow room access through a Redis outage', {
+  timeout: 120_000,
+  skip: services ? noRedisBinary : NEEDS_SERVICES,
+}, () => {
+  let own: RedisServer
+  let app: TestApp
+  let other: Running
+  const sockets: TestSocket[] = []
+  before(async () => {
+    own = new RedisServer(await freePort())
+    await own.start()
+    app = await startTestApp(services as NonNullable<typeof services>, { REDIS_URL: own.url })
+    other = await startSiblingNode(app)
+  })
+  after(async () => {
+    for (const s of sockets) s.ws.terminate()
+    await other?.stop()
+    await app?.close()
+    await own?.kill()
+  })
+
+  it('a removal whose notice was lost while Redis was down reaches the other node once it is back', async () => {
+    const root = await HttpUser.signUp(app.url, 'root')
+    const [ann, bea] = [await HttpUser.signUp(app.url, 'ann'), await HttpUser.signUp(app.url, 'bea')]
+    const r = fresh('outage')
+    const id = await createRoom(root, { ...r, private: true })
+    await addMember(root, id, 'ann')
+    await addMember(root, id, 'bea')
+    const outsider = await readySocket(ann, 'general', sockets, { base: other.url })
+    const reader = await readySocket(bea, 'general', sockets, { base: other.url })
+    await waitSide(outsider, id, { unread: 0 }, 'ann sees the room while a member')
+    const m = mark(outsider)
+    await own.kill()
+    await until(() => !app.bus.healthy() && !other.bus.healthy(), 'both nodes see Redis gone')
+    const res = await root.post(`/admin/rooms/${id}/members/${await userId(app, 'ann')}/remove`, {})
+    assert.equal(res.status, 303, 'removed, though no notice can travel')
+    await own.start()
+    await outsider.waitFor(
+      () => outsider.extras.slice(m.extras).includes(dropFrame(id)),
+      'the entry dropped once the other node is back on the bus',
+      20_000,
+    )
+    await until(() => app.bus.healthy(), 'node A back on the bus too', 20_000)
+    await say(root, r.slug, 'after the outage')
+    await reader.waitFor(() => (latestSide(reader, id)?.unread ?? 0) >= 1, 'the reader’s badge moves', 10_000)
+    await settled(outsider)
+    assert.deepEqual(mentionsOf(outsider, m, id, [r.name, `/rooms/${r.slug}`]), [])
+  })
 })
