@@ -5,8 +5,11 @@ export const MIN_PASSWORD = 8
 const MAX_PASSWORD = 1024
 const USERNAME = /^[A-Za-z0-9_.-]{1,32}$/
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/
-/** The largest message number the columns hold (int4), less room for the page around a cursor. */
-export const MAX_CURSOR = 2_147_483_647 - 1000
+/**
+ * The largest message number a cursor may name: seqs and ids are bigint (migration 20261201000000_bigint), read
+ * as JS numbers, exact up to 2^53; less room for the page around a cursor.
+ */
+export const MAX_CURSOR = Number.MAX_SAFE_INTEGER - 1000
 
 // Postgres text cannot hold a NUL (the query fails), and no keyboard types one: refused wherever text is taken.
 const NUL = '\u0000'
