@@ -138,7 +138,7 @@ export function cursor(raw: unknown): number | undefined {
   if (raw === undefined || raw === '') return undefined
   // Only a string of digits or a number: a repeated parameter (an array) or anything else is refused.
   const n =
-    typeof raw === 'string' && /^\d{1,15}$/.test(raw)
+    typeof raw === 'string' && /^\d{1,16}$/.test(raw)
       ? Number(raw)
       : typeof raw === 'number'
         ? raw
