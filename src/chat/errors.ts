@@ -1,3 +1,5 @@
+import { isOutcomeUnknown as flaggedUnknown } from '../store/pg-errors.ts'
+
 /** The closed set of domain errors. http/errors.ts maps each to a status in one place. */
 export type FieldErrors = Record<string, string>
 
@@ -101,7 +103,11 @@ const NOT_STORED_TEXT = /timeout exceeded when trying to connect/i
  */
 export function isOutcomeUnknown(err: unknown): boolean {
   if (!isStoreUnavailable(err)) return false
+  // The Postgres pool knows best where it can (store/pg-pool.ts): no answer to a statement outside a
+  // transaction, or to its COMMIT, is unknown; a transaction that broke before its COMMIT is not stored.
+  if (flaggedUnknown(err)) return true
   const { code, message } = err as { code?: unknown; message?: unknown }
+  if (typeof message === 'string' && /the transaction was not committed/.test(message)) return false
   if (typeof code === 'string' && NOT_STORED_CODES.has(code)) return false
   return !(typeof message === 'string' && NOT_STORED_TEXT.test(message))
 }
