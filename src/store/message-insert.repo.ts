@@ -10,6 +10,7 @@ export interface NewMessage {
   /** The author's username, as the message record carries it (no join needed for a message just written). */
   author: string
   body: string
+  /** The key it is stored under, unique in the room: see chat/send-key.ts (author, the send's key, the text). */
   clientId: string
 }
 
