@@ -6,7 +6,7 @@ import type { Database } from '../store/schema.ts'
 import { deleteSession, findSessionUser, insertSession } from '../store/sessions.repo.ts'
 import { findUserByUsername, insertUser } from '../store/users.repo.ts'
 import { Invalid, RateLimited } from './errors.ts'
-import { type RateLimiter, type Rules, takeOrThrow } from './limits.ts'
+import { addressKey, type RateLimiter, type Rules, takeOrThrow } from './limits.ts'
 import type { Announcer, User } from './types.ts'
 import * as valid from './validate.ts'
 
@@ -38,7 +38,7 @@ export async function signUp(db: Db, input: Credentials, limit?: SignUpLimit): P
   const username = valid.username(input.username)
   const password = valid.password(input.password)
   if (limit)
-    await takeOrThrow(limit.limiter, `signup:ip:${limit.ip}`, limit.rules.signup, (s) =>
+    await takeOrThrow(limit.limiter, `signup:ip:${addressKey(limit.ip)}`, limit.rules.signup, (s) =>
       s < 60
         ? `Too many sign-ups from your address. Try again in ${s} s.`
         : `Too many sign-ups from your address. Try again in ${Math.ceil(s / 60)} min.`,
@@ -68,11 +68,12 @@ export async function signIn(deps: SignInDeps, input: Credentials & { ip: string
   const { db, limiter, rules } = deps
   const name = typeof input.username === 'string' ? input.username.trim() : ''
   const password = typeof input.password === 'string' ? input.password : ''
-  const byAddress = await limiter.take(`login:ip:${input.ip}`, rules.login)
+  const address = addressKey(input.ip)
+  const byAddress = await limiter.take(`login:ip:${address}`, rules.login)
   if (!byAddress.ok) throw tooMany(byAddress.retryAfterMs)
   // A name nobody can have (a NUL, 5 kB of text) is not looked up; the dummy hash still takes its time.
   const known = valid.isUsername(name)
-  const pair = `login:pair:${input.ip}:${known ? name.toLowerCase() : '?'}`
+  const pair = `login:pair:${address}:${known ? name.toLowerCase() : '?'}`
   const tried = await limiter.attempt(pair, rules.loginPair)
   if (!tried.ok) throw tooMany(tried.retryAfterMs)
   const user = known ? await findUserByUsername(db, name) : undefined

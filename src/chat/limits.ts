@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net'
 import { RateLimited } from './errors.ts'
 
 /** A token bucket: `capacity` requests at once, refilled at `perSecond`. */
@@ -54,4 +55,23 @@ export async function takeOrThrow(
 export function backoffDelay(count: number, b: Backoff): number {
   if (count < b.free) return 0
   return Math.min(b.maxDelayMs, b.firstDelayMs * 2 ** Math.min(30, count - b.free))
+}
+
+/**
+ * The key an address is limited by: an IPv4 address as is (also when written as ::ffff:a.b.c.d), an IPv6
+ * address by its /64, the block one subscriber is usually given, so walking through it buys no new tries.
+ */
+export function addressKey(ip: string): string {
+  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1]
+  if (v4) return v4
+  const bare = ip.replace(/%.*$/, '')
+  if (!isIPv6(bare)) return ip
+  const [head = '', tail = ''] = bare.includes('::') ? bare.split('::') : [bare, '']
+  const h = head ? head.split(':') : []
+  const t = tail ? tail.split(':') : []
+  const groups = [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t]
+  return `${groups
+    .slice(0, 4)
+    .map((g) => Number.parseInt(g, 16).toString(16))
+    .join(':')}::/64`
 }

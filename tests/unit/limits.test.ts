@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { addressKey } from '../../src/chat/limits.ts'
 import { memoryLimiter } from '../../src/limits/memory.ts'
 
 const login = { capacity: 10, perSecond: 10 / 900 }
@@ -48,5 +49,15 @@ describe('in-process rate limiter', () => {
     t += 61_000
     await limiter.attempt('x', b) // sweeps
     assert.equal(limiter.size(), 1, 'idle attempts are forgotten after forgetMs: only x is left')
+  })
+
+  it('limits an IPv6 address by its /64, an IPv4 one as is', () => {
+    assert.equal(addressKey('203.0.113.7'), '203.0.113.7')
+    assert.equal(addressKey('::ffff:203.0.113.7'), '203.0.113.7')
+    assert.equal(addressKey('2001:db8:1:2:3:4:5:6'), '2001:db8:1:2::/64')
+    assert.equal(addressKey('2001:db8:1:2::ffff'), '2001:db8:1:2::/64')
+    assert.equal(addressKey('2001:0db8::1'), '2001:db8:0:0::/64')
+    assert.equal(addressKey('::1'), '0:0:0:0::/64')
+    assert.equal(addressKey('fe80::1%eth0'), 'fe80:0:0:0::/64')
   })
 })
