@@ -13,48 +13,70 @@ interface Waiting {
   reject(err: unknown): void
 }
 
+/** At most this many statements run at once (on as many connections), each for rooms none of the others has. */
+const MAX_IN_FLIGHT = 4
+
 /**
- * Group commit. One statement at a time per database handle: a message that comes while none is running is
- * written at once, alone, as before; those that come while one runs wait for it and then go together, in one
- * statement and one commit. So a quiet server adds no wait, and a busy one makes one round trip and one commit
- * for many messages instead of one each. Messages are written in the order they came.
+ * Group commit. A message that comes while its room has no statement running is written at once, as before;
+ * those that come while one runs wait for it and then go together, in one statement and one commit. So a quiet
+ * server adds no wait, and a busy one makes one round trip and one commit for many messages instead of one
+ * each. A room's messages are written one statement after another, in the order they came; other rooms' go
+ * meanwhile (up to MAX_IN_FLIGHT statements), so a statement stuck on a dead connection holds up its own
+ * rooms until it times out, not every room of the node.
  */
 class MessageWriter {
   private queue: Waiting[] = []
-  private running = false
+  private inFlight = 0
+  /** Rooms with a statement running. */
+  private readonly busy = new Set<number>()
 
   constructor(private readonly db: Kysely<Database>) {}
 
   insert(input: NewMessage): Promise<InsertResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ input, resolve, reject })
-      if (!this.running) void this.run()
+      this.pump()
     })
   }
 
-  private async run(): Promise<void> {
-    this.running = true
-    try {
-      while (this.queue.length > 0) await this.write(this.nextBatch())
-    } finally {
-      this.running = false
+  private pump(): void {
+    while (this.inFlight < MAX_IN_FLIGHT) {
+      const batch = this.nextBatch()
+      if (batch.length === 0) return
+      const rooms = new Set(batch.map((w) => w.input.roomId))
+      for (const room of rooms) this.busy.add(room)
+      this.inFlight++
+      void this.write(batch).finally(() => {
+        this.inFlight--
+        for (const room of rooms) this.busy.delete(room)
+        this.pump()
+      })
     }
   }
 
   /**
-   * The longest run of waiting messages, up to MAX_BATCH, with no client id twice in a room (a resend sent
-   * before its first try was stored): the second waits for the next batch, which finds the first stored.
+   * Up to MAX_BATCH waiting messages, in the order they came, of rooms with no statement running. A room's
+   * messages stop at its first that cannot go: its client id already in the batch (a resend sent before its
+   * first try was stored waits for the next statement, which finds the first stored), or a full batch.
    */
   private nextBatch(): Waiting[] {
     const keys = new Set<string>()
-    let n = 0
-    for (; n < this.queue.length && n < MAX_BATCH; n++) {
-      const { roomId, clientId } = (this.queue[n] as Waiting).input
+    const stopped = new Set<number>(this.busy)
+    const taken: Waiting[] = []
+    const left: Waiting[] = []
+    for (const w of this.queue) {
+      const { roomId, clientId } = w.input
       const key = `${roomId} ${clientId}`
-      if (keys.has(key)) break
-      keys.add(key)
+      if (stopped.has(roomId) || keys.has(key) || taken.length >= MAX_BATCH) {
+        stopped.add(roomId)
+        left.push(w)
+      } else {
+        keys.add(key)
+        taken.push(w)
+      }
     }
-    return this.queue.splice(0, n)
+    this.queue = left
+    return taken
   }
 
   /** Settles every waiting message of the batch, and never throws. */

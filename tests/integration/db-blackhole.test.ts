@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, describe, it } from 'node:test'
+import pg from 'pg'
 import { NEEDS_SERVICES, servicesBackend } from '../support/backends.ts'
 import { clusterFixture, HttpUser, startNodes } from '../support/cluster.ts'
 import { openSocket, pushedBodies, pushedSeqs, type TestSocket } from '../support/socket.ts'
@@ -112,5 +113,44 @@ describe('a Postgres that goes silent', { timeout: 120_000, skip: services ? fal
     t.diagnostic(
       `dropped connections: the send on one answered in ${firstMs} ms; the next 5 stored in ${nextMs} ms`,
     )
+  })
+
+  it('holds up only the room whose statement is stuck, not the other rooms of the node', async (t) => {
+    const env = await fx.freshEnv()
+    const [node] = await startNodes({ ...env, DB_QUERY_TIMEOUT_MS: String(TIMEOUT_MS * 3) }, 1)
+    if (!node) throw new Error('a node expected')
+    fx.nodes.push(node)
+    const ann = await HttpUser.signUp(node.url, 'ann')
+    await ann.post('/rooms', { name: 'elsewhere' })
+    // Another session holds the general room's row: a statement storing there waits (as on a dead connection).
+    const holder = new pg.Client({
+      connectionString: services?.databaseUrl,
+      options: `-c search_path=${env.DATABASE_SCHEMA}`,
+    })
+    await holder.connect()
+    try {
+      await holder.query('BEGIN')
+      await holder.query(`SELECT 1 FROM rooms WHERE slug = 'general' FOR UPDATE`)
+      const stuck = ann.post('/rooms/general/messages', {
+        body: 'waits for its room',
+        client_id: randomUUID(),
+      })
+      await new Promise((r) => setTimeout(r, 200))
+      const start = Date.now()
+      const other = await ann.post('/rooms/elsewhere/messages', {
+        body: 'goes meanwhile',
+        client_id: randomUUID(),
+      })
+      const otherMs = Date.now() - start
+      assert.equal(other.status, 303, 'stored')
+      assert.ok(otherMs < TIMEOUT_MS, `stored in ${otherMs} ms, not after the stuck statement`)
+      await holder.query('ROLLBACK')
+      assert.equal((await stuck).status, 303, 'the stuck one is stored once its room is free')
+      t.diagnostic(
+        `general's row locked elsewhere: a message to another room stored in ${otherMs} ms meanwhile`,
+      )
+    } finally {
+      await holder.end()
+    }
   })
 })
