@@ -30,7 +30,7 @@ export interface Config {
   db: {
     /** Postgres: the longest a statement may take before it is cancelled (and the send answered). */
     queryTimeoutMs: number
-    /** Postgres connections per node. */
+    /** Postgres connections per node (at least 5: the message writer alone may use 4). */
     poolSize: number
   }
   ws: {
@@ -116,7 +116,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     db: {
       queryTimeoutMs: int(env, 'DB_QUERY_TIMEOUT_MS', 10_000, 100, 600_000),
-      poolSize: int(env, 'DB_POOL_SIZE', 10, 2, 1000),
+      poolSize: int(env, 'DB_POOL_SIZE', 10, 5, 1000),
     },
     ws: {
       heartbeatMs: int(env, 'WS_HEARTBEAT_SECONDS', 30, 1, 3600) * 1000,

@@ -32,11 +32,11 @@ describe('isOutcomeUnknown', () => {
 describe('database settings', () => {
   it('bound every statement by DB_QUERY_TIMEOUT_MS (10 s) with DB_POOL_SIZE connections (10)', () => {
     assert.deepEqual(readConfig({}).db, { queryTimeoutMs: 10_000, poolSize: 10 })
-    assert.deepEqual(readConfig({ DB_QUERY_TIMEOUT_MS: '2500', DB_POOL_SIZE: '4' }).db, {
+    assert.deepEqual(readConfig({ DB_QUERY_TIMEOUT_MS: '2500', DB_POOL_SIZE: '6' }).db, {
       queryTimeoutMs: 2500,
-      poolSize: 4,
+      poolSize: 6,
     })
-    for (const env of [{ DB_QUERY_TIMEOUT_MS: '0' }, { DB_QUERY_TIMEOUT_MS: 'soon' }, { DB_POOL_SIZE: '1' }])
+    for (const env of [{ DB_QUERY_TIMEOUT_MS: '0' }, { DB_QUERY_TIMEOUT_MS: 'soon' }, { DB_POOL_SIZE: '4' }])
       assert.throws(() => readConfig(env), ConfigError)
   })
 })
