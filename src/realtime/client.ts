@@ -24,6 +24,8 @@ export class Client {
   lastSeq = 0
   /** Live frames held while the socket catches up; null once it is live. */
   held: OutFrame[] | null = []
+  /** Bytes of the held frames: a reader whose catch-up falls this far behind the room is cut like a slow one. */
+  private heldBytes = 0
   alive = true
   /** Frames from one socket are handled one after another, so its sends keep their order. */
   queue: Promise<void> = Promise.resolve()
@@ -50,6 +52,8 @@ export class Client {
   readonly ip: string
   /** Unsent bytes above this mean a reader who is not keeping up: cut it, its catch-up repairs it. */
   private readonly maxBuffered: number
+  /** The most a catch-up piece may hold: a fraction of that limit, so pieces never come near it. */
+  readonly pieceBytes: number
 
   constructor(
     readonly ws: WebSocket,
@@ -61,6 +65,7 @@ export class Client {
     this.sessionHash = who.sessionHash
     this.ip = who.ip
     this.maxBuffered = who.maxBuffered
+    this.pieceBytes = Math.min(64 * 1024, Math.floor(who.maxBuffered / 4))
   }
 
   send(data: Buffer | string): void {
@@ -74,10 +79,34 @@ export class Client {
     ws.send(data, { binary: false })
   }
 
+  /** Sends and settles once the bytes are handed to the network: true if the socket is still open then. */
+  sendDrained(data: Buffer | string): Promise<boolean> {
+    const ws = this.ws
+    if (ws.readyState !== WebSocket.OPEN) return Promise.resolve(false)
+    if (ws.bufferedAmount + data.length > this.maxBuffered) {
+      ws.terminate()
+      return Promise.resolve(false)
+    }
+    return new Promise((resolve) =>
+      ws.send(data, { binary: false }, (err) => resolve(!err && ws.readyState === WebSocket.OPEN)),
+    )
+  }
+
+  /** Takes the held frames (newer than what the socket has) for sending; the socket stays held. */
+  takeHeld(): OutFrame[] {
+    const held = (this.held ?? []).filter((f) => f.seq === 0 || f.seq > this.lastSeq)
+    if (this.held) this.held = []
+    this.heldBytes = 0
+    for (const f of held) if (f.seq > this.lastSeq) this.lastSeq = f.seq
+    return held
+  }
+
   /** A room frame: held during catch-up, skipped if already sent, else sent now. */
   deliver(frame: OutFrame): void {
     if (this.held) {
       this.held.push(frame)
+      this.heldBytes += frame.data.length
+      if (this.heldBytes > this.maxBuffered) this.ws.terminate()
       return
     }
     if (frame.seq > 0 && frame.seq <= this.lastSeq) return
@@ -103,6 +132,7 @@ export class Client {
   goLive(seq: number): void {
     const held = this.held ?? []
     this.held = null
+    this.heldBytes = 0
     this.lastSeq = Math.max(this.lastSeq, seq)
     for (const frame of held) this.deliver(frame)
   }

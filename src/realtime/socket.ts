@@ -1,12 +1,14 @@
 import type { RawData } from 'ws'
 import { catchUp } from '../chat/catch-up.ts'
-import { renderNoticeFrame, renderReloadFrame, renderReplayFrame } from '../render/frames.ts'
+import { reloadPieces, replayPieces } from '../render/catch-up-frames.ts'
+import { renderNoticeFrame } from '../render/frames.ts'
 import { pageView } from '../render/view-models.ts'
 import type { Client } from './client.ts'
 import type { RealtimeDeps } from './deps.ts'
 import type { Everyday } from './everyday.ts'
 import { parseFrame } from './frames-in.ts'
 import type { Hub } from './hub.ts'
+import { replayTo } from './replay.ts'
 import { startSend } from './send.ts'
 
 /** A socket that never says where it is (no resume frame) goes live after this long. */
@@ -112,9 +114,13 @@ async function resume(deps: RealtimeDeps, client: Client, lastSeq: number): Prom
   client.resumed = true
   if (!client.held) client.held = []
   const missed = await catchUp(deps.db, client.room, lastSeq)
-  if (missed.kind === 'reload')
-    client.send(renderReloadFrame(pageView(missed.room, missed.page), missed.lastSeq))
-  else if (missed.lastSeq > lastSeq) client.send(renderReplayFrame(missed.events, missed.lastSeq))
-  client.goLive(missed.lastSeq)
+  const size = client.pieceBytes
+  const pieces =
+    missed.kind === 'reload'
+      ? reloadPieces(pageView(missed.room, missed.page), missed.lastSeq, size)
+      : missed.lastSeq > lastSeq
+        ? replayPieces(missed.events, missed.lastSeq, size)
+        : []
+  await replayTo(client, pieces, missed.lastSeq)
   return true
 }
