@@ -86,9 +86,8 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
       clearInterval(sweep)
       const closed = new Promise((resolve) => server.close(resolve))
       server.closeIdleConnections()
-      // Each socket's frames, then the messages they are still storing (their answers come last).
-      const inFlight = [...realtime.hub.clients].map((c) => c.queue.then(() => c.replies))
-      realtime.close(1012, 'server restarting')
+      // The sockets' sends under way finish and are answered, then the sockets close with 1012.
+      const inFlight = [realtime.stop(10_000)]
       // Sends and requests already under way may finish (up to 10 s); then whatever is left is cut.
       let timer: NodeJS.Timeout | undefined
       const grace = new Promise((resolve) => {

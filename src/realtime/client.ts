@@ -33,6 +33,8 @@ export class Client {
   pending = 0
   /** The last composer answer due (send.ts): the next waits for it, so answers keep the frames' order. */
   replies: Promise<unknown> = Promise.resolve()
+  /** The node is stopping: frames from now on are not started (the page resends what was not answered). */
+  stopping = false
   /** Whether the page has said what it has (one resume per socket). */
   resumed = false
   /** The page's sidebar counts, once it has resumed (kept live by UnreadLive). */

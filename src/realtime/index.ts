@@ -1,5 +1,5 @@
 import type { Server } from 'node:http'
-import { WebSocketServer } from 'ws'
+import { WebSocket, WebSocketServer } from 'ws'
 import { cookieNames } from '../auth/cookie-names.ts'
 import { activityTopic, controlTopic } from '../bus/bus.ts'
 import { eventsBetween } from '../chat/messages.ts'
@@ -30,6 +30,22 @@ export interface Realtime {
   attach(server: Server): void
   /** Closes every socket with `code` (1012: restarting, clients reconnect) and stops the timers. */
   close(code: number, reason: string): void
+  /**
+   * Graceful stop: takes no new frames or sockets, lets the sends under way finish and their answers go
+   * out (up to `graceMs`), then closes every socket with 1012 and waits briefly for the closes.
+   */
+  stop(graceMs: number): Promise<void>
+}
+
+/** How long a stopping node waits for its sockets to answer the 1012 close before it cuts them. */
+const CLOSE_WAIT_MS = 2000
+
+function within(ms: number, work: Promise<unknown>): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise((resolve) => {
+    timer = setTimeout(resolve, ms)
+  })
+  return Promise.race([work, late]).finally(() => clearTimeout(timer))
 }
 
 /** The WebSocket side of one node. */
@@ -79,11 +95,20 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
   heartbeat.unref()
   resync.unref()
 
+  let stopping = false
+  const close = (code: number, reason: string) => {
+    clearInterval(heartbeat)
+    clearInterval(resync)
+    extras.close()
+    hub.closeAll(code, reason)
+    wss.close()
+  }
   return {
     hub,
     announce,
     attach(server) {
       server.on('upgrade', (req, socket, head) => {
+        if (stopping) return socket.destroy()
         socket.on('error', (err) => deps.log.debug({ err: err.message }, 'upgrade socket error'))
         upgrade(deps, gate, req, socket, head)
           .then((client) => client && attachSocket(deps, hub, client, extras))
@@ -93,12 +118,19 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
           })
       })
     },
-    close(code, reason) {
-      clearInterval(heartbeat)
-      clearInterval(resync)
-      extras.close()
-      hub.closeAll(code, reason)
-      wss.close()
+    close,
+    async stop(graceMs) {
+      stopping = true
+      const clients = [...hub.clients]
+      for (const c of clients) c.stopping = true
+      // Each socket's frames already taken, then the messages they are still storing (their answers last).
+      await within(graceMs, Promise.allSettled(clients.map((c) => c.queue.then(() => c.replies))))
+      const closed = clients.map((c) =>
+        c.ws.readyState === WebSocket.CLOSED ? 0 : new Promise((resolve) => c.ws.once('close', resolve)),
+      )
+      close(1012, 'server restarting')
+      await within(CLOSE_WAIT_MS, Promise.allSettled(closed))
+      for (const c of hub.clients) c.ws.terminate()
     },
   }
 }

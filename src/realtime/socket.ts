@@ -31,6 +31,7 @@ export function attachSocket(deps: RealtimeDeps, hub: Hub, client: Client, extra
     ws.close(1011, 'try again')
   }
   ws.on('message', (data, isBinary) => {
+    if (client.stopping) return
     // A client may not pile up work faster than it is done: that is a flood, not a person typing.
     if (++client.pending > MAX_PENDING_FRAMES) return ws.close(1008, 'too many frames')
     const done = () => {
