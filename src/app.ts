@@ -3,6 +3,7 @@ import Koa from 'koa'
 import { adminPeopleRoutes } from './http/admin-people.routes.ts'
 import { adminRoomRoutes } from './http/admin-rooms.routes.ts'
 import { authRoutes } from './http/auth.routes.ts'
+import { clientAddressFrom, koaProxyOptions } from './http/client-address.ts'
 import { errorBoundary } from './http/errors.ts'
 import { healthRoutes } from './http/health.routes.ts'
 import { meRoutes } from './http/me.routes.ts'
@@ -20,9 +21,10 @@ import { serveStatic } from './http/static.ts'
 
 /** The Koa app, built from its dependencies: no listening, no globals. */
 export function createApp(deps: AppDeps): Koa<AppState> {
-  // Behind a proxy, the client is the address the proxy appended (the last in X-Forwarded-For), not one it was sent.
-  const app = new Koa<AppState>({ proxy: deps.config.trustProxy, maxIpsCount: 1 })
+  // Behind a proxy, the client is the entry our proxies vouch for (TRUST_PROXY), never one a client wrote.
+  const app = new Koa<AppState>(koaProxyOptions(deps.config.trustProxy))
   app.silent = true // errors are logged by the boundary, once
+  app.use(clientAddressFrom(deps.config.trustProxy))
   app.use(requestLog(deps.log))
   app.use(securityHeaders())
   app.use(errorBoundary(deps.log))

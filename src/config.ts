@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { parseTrustProxy, type TrustProxy } from './forwarded.ts'
 
 export interface Config {
   port: number
@@ -11,9 +12,10 @@ export interface Config {
   secret: string | undefined
   /** Origins allowed to open the socket; empty = the request's own origin. */
   publicOrigins: string[]
-  /** Serve cookies with Secure and trust X-Forwarded-* (behind a TLS proxy). */
+  /** Serve cookies with Secure (behind a TLS proxy). */
   secureCookies: boolean
-  trustProxy: boolean
+  /** Whose X-Forwarded-For/-Proto/-Host to believe: nobody's, N proxy hops', or the listed proxies'. */
+  trustProxy: TrustProxy
   sessionDays: number
   logLevel: string
   /** With it, GET /metrics wants `Authorization: Bearer <token>`; without it, only this machine may read it. */
@@ -86,6 +88,14 @@ function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string 
   return raw
 }
 
+function trustProxy(raw: string | undefined): TrustProxy {
+  try {
+    return parseTrustProxy(raw)
+  } catch (err) {
+    throw new ConfigError((err as Error).message)
+  }
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicOrigins = origins(env.PUBLIC_URL)
   const httpsPublic = publicOrigins.some((o) => o.startsWith('https:'))
@@ -104,7 +114,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret: env.SECRET || undefined,
     publicOrigins,
     secureCookies: bool(env, 'COOKIE_SECURE', httpsPublic),
-    trustProxy: bool(env, 'TRUST_PROXY', false),
+    trustProxy: trustProxy(env.TRUST_PROXY),
     sessionDays: int(env, 'SESSION_DAYS', 30, 1, 3650),
     logLevel: env.LOG_LEVEL || 'info',
     metricsToken: env.METRICS_TOKEN || undefined,

@@ -24,6 +24,8 @@ export interface Running {
   url: string
   store: Store
   bus: Bus
+  /** Socket places an address holds on this node (open sockets and upgrades under way). */
+  socketPlaces(ip: string): number
   /** Graceful stop: refuse new work, close sockets with 1012, finish in-flight sends, close bus and db. */
   stop(): Promise<void>
 }
@@ -105,5 +107,6 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
     })()
     return stopping
   }
-  return { server, url: `http://${host}:${port}`, store, bus, stop }
+  const socketPlaces = (ip: string) => realtime.hub.ips.taken(ip)
+  return { server, url: `http://${host}:${port}`, store, bus, socketPlaces, stop }
 }

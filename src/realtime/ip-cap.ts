@@ -13,6 +13,11 @@ export class IpCap {
     return true
   }
 
+  /** Places an address holds now (sockets open, and upgrades still being checked). */
+  taken(ip: string): number {
+    return this.perIp.get(ip) ?? 0
+  }
+
   release(ip: string): void {
     const left = (this.perIp.get(ip) ?? 0) - 1
     if (left > 0) this.perIp.set(ip, left)

@@ -1,27 +1,18 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import type { WebSocketServer } from 'ws'
+import type { WebSocket, WebSocketServer } from 'ws'
 import { csrfToken, hashToken } from '../auth/tokens.ts'
-import { sessionUser } from '../chat/accounts.ts'
 import { DomainError } from '../chat/errors.ts'
+import { liveSession } from '../chat/live-session.ts'
 import { readableRoom } from '../chat/rooms.ts'
 import type { Config } from '../config.ts'
+import { clientAddress, requestOrigin } from '../forwarded.ts'
 import { Client } from './client.ts'
 import type { RealtimeDeps } from './deps.ts'
+import { closeAtExpiry } from './session-expiry.ts'
+import { holdPlace, refuse } from './upgrade-socket.ts'
 
 const PATH = /^\/rooms\/([a-z0-9-]{1,64})\/ws$/
-
-const REASONS: Record<number, string> = {
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-}
-
-function refuse(socket: Duplex, status: number): void {
-  socket.end(`HTTP/1.1 ${status} ${REASONS[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
-}
 
 function cookie(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
@@ -37,25 +28,20 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
   return undefined
 }
 
-/** Cross-site WebSocket hijacking guard: the page must come from us (PUBLIC_URL, or this very host). */
+/**
+ * Cross-site WebSocket hijacking guard: the page must come from us (PUBLIC_URL, or this very origin).
+ * Scheme, host and port all count: an https page may not open an http server's socket, nor the reverse.
+ */
 export function originAllowed(config: Config, req: IncomingMessage): boolean {
   const origin = req.headers.origin
   if (!origin) return false
   if (config.publicOrigins.length > 0) return config.publicOrigins.includes(origin)
-  const forwarded = config.trustProxy ? req.headers['x-forwarded-host'] : undefined
-  const host = (Array.isArray(forwarded) ? forwarded[0] : forwarded) ?? req.headers.host
+  const ours = requestOrigin(config.trustProxy, req)
   try {
-    return new URL(origin).host === host
+    return ours !== undefined && new URL(origin).origin === ours
   } catch {
     return false
   }
-}
-
-/** The client's address: with a trusted proxy, the entry it appended to X-Forwarded-For (the last one). */
-export function clientIp(config: Config, req: IncomingMessage): string {
-  const forwarded = config.trustProxy ? req.headers['x-forwarded-for'] : undefined
-  const last = (Array.isArray(forwarded) ? forwarded.at(-1) : forwarded)?.split(',').at(-1)?.trim()
-  return last || req.socket.remoteAddress || 'unknown'
 }
 
 export interface Gate {
@@ -74,6 +60,14 @@ function roomSlug(req: IncomingMessage): string | undefined {
   }
 }
 
+interface Attempt {
+  req: IncomingMessage
+  socket: Duplex
+  head: Buffer
+  slug: string
+  ip: string
+}
+
 /** Checks path, Origin, address cap, session and room before the handshake completes; only then is a Client made. */
 export async function upgrade(
   deps: RealtimeDeps,
@@ -85,43 +79,53 @@ export async function upgrade(
   const slug = roomSlug(req)
   if (!slug) return void refuse(socket, 404)
   if (!originAllowed(deps.config, req)) return void refuse(socket, 403)
-  const ip = clientIp(deps.config, req)
+  const ip = clientAddress(deps.config.trustProxy, req)
   if (!gate.reserveIp(ip)) return void refuse(socket, 429)
-  let accepted = false
+  // From here the place is given back however the handshake ends, unless the hub takes it with the socket.
+  const place = holdPlace(() => gate.releaseIp(ip), socket)
   try {
-    const token = cookie(req, gate.sessionCookie)
-    const user = token ? await sessionUser(deps.db, token) : undefined
-    if (!user || !token) return void refuse(socket, 401)
-    // A private room's non-members get the same 404 as a room that does not exist.
-    const { room } = await readableRoom(deps.db, user, slug)
-    const who = {
-      user,
-      room,
-      ip,
-      csrf: csrfToken(deps.secret, token),
-      sessionHash: hashToken(token),
-      maxBuffered: deps.config.ws.maxBufferedBytes,
-    }
-    const client = await new Promise<Client>((resolve, reject) => {
-      // A peer gone before the handshake: ws drops it without calling back, so the place must come back here.
-      const gone = () => reject(new ClientGone())
-      socket.once('close', gone)
-      gate.wss.handleUpgrade(req, socket, head, (ws) => {
-        // Left on, the listener would keep this request (headers and all) for the socket's whole life.
-        socket.off('close', gone)
-        resolve(new Client(ws, who))
-      })
-    })
-    accepted = true
+    const client = await admit(deps, gate, { req, socket, head, slug, ip })
+    if (client) place.handOver()
     return client
   } catch (err) {
-    if (err instanceof ClientGone) return undefined
     if (err instanceof DomainError && err.kind === 'not-found') return void refuse(socket, 404)
     deps.log.error({ err }, 'upgrade failed')
     return void refuse(socket, 500)
   } finally {
-    if (!accepted) gate.releaseIp(ip)
+    place.giveBack()
   }
 }
 
-class ClientGone extends Error {}
+async function admit(deps: RealtimeDeps, gate: Gate, at: Attempt): Promise<Client | undefined> {
+  const token = cookie(at.req, gate.sessionCookie)
+  const session = token ? await liveSession(deps.db, token) : undefined
+  if (!session || !token) return void refuse(at.socket, 401)
+  // A private room's non-members get the same 404 as a room that does not exist.
+  const { room } = await readableRoom(deps.db, session.user, at.slug)
+  // Gone (reset, closed, or timed out) while the database answered: nothing to accept.
+  if (at.socket.destroyed || !at.socket.writable) return undefined
+  const ws = await accept(gate, at)
+  if (!ws) return undefined
+  closeAtExpiry(ws, session.expiresAt)
+  return new Client(ws, {
+    user: session.user,
+    room,
+    ip: at.ip,
+    csrf: csrfToken(deps.secret, token),
+    sessionHash: hashToken(token),
+    maxBuffered: deps.config.ws.maxBufferedBytes,
+  })
+}
+
+/** Completes the handshake; undefined if the peer goes first (ws then drops it without calling back). */
+function accept(gate: Gate, at: Attempt): Promise<WebSocket | undefined> {
+  return new Promise((resolve) => {
+    const gone = () => resolve(undefined)
+    at.socket.once('close', gone)
+    gate.wss.handleUpgrade(at.req, at.socket, at.head, (ws) => {
+      // Left on, the listener would keep this request (headers and all) for the socket's whole life.
+      at.socket.off('close', gone)
+      resolve(ws)
+    })
+  })
+}

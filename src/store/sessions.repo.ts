@@ -15,15 +15,26 @@ export async function insertSession(
 }
 
 /** The user behind a live session, or undefined for an unknown or expired one. */
-export function findSessionUser(db: Kysely<Database>, tokenHash: string): Promise<User | undefined> {
-  return db
+export async function findSessionUser(db: Kysely<Database>, tokenHash: string): Promise<User | undefined> {
+  return (await findLiveSession(db, tokenHash))?.user
+}
+
+/** A live session: its user, and when it ends (sessions do not slide: the end is set at sign-in). */
+export async function findLiveSession(
+  db: Kysely<Database>,
+  tokenHash: string,
+): Promise<{ user: User; expiresAt: Date } | undefined> {
+  const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'users.username', 'users.role'])
+    .select(['users.id', 'users.username', 'users.role', 'sessions.expires_at'])
     .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.expires_at', '>', new Date())
     .where('users.deactivated_at', 'is', null)
     .executeTakeFirst()
+  if (!row) return undefined
+  const { expires_at, ...user } = row
+  return { user, expiresAt: new Date(expires_at) }
 }
 
 export async function deleteSession(db: Kysely<Database>, tokenHash: string): Promise<void> {
