@@ -15,8 +15,8 @@ import { startSend } from './send.ts'
 const RESUME_WAIT_MS = 2000
 /** How long a new socket's frames wait for its room's bus subscription. */
 const SUBSCRIBE_WAIT_MS = 2000
-/** Frames one socket may have waiting to be handled. */
-const MAX_PENDING_FRAMES = 50
+/** Frames one socket may have received and not yet taken in (read, checked, queued for storing). */
+const MAX_PENDING_FRAMES = 150
 
 /** Wires one accepted socket: frames in (in order; a message's store runs on), catch-up, and clean-up on close. */
 export function attachSocket(deps: RealtimeDeps, hub: Hub, client: Client, extras: Everyday): void {
@@ -32,14 +32,19 @@ export function attachSocket(deps: RealtimeDeps, hub: Hub, client: Client, extra
   }
   ws.on('message', (data, isBinary) => {
     if (client.stopping) return
-    // A client may not pile up work faster than it is done: that is a flood, not a person typing.
+    // A client may not send frames faster than they are read and taken in: that is a flood, not a person
+    // typing. Only what the client controls counts: a message taken in and waiting on a slow database is the
+    // server's backlog, never the client's (its sends are bounded by the rate limit).
     if (++client.pending > MAX_PENDING_FRAMES) return ws.close(1008, 'too many frames')
     const done = () => {
       client.pending--
     }
     // The next frame waits for this one's turn only; the rest of it (a message being stored) runs on.
     client.queue = client.queue.then(begin(deps, client, data, isBinary, extras)).then(
-      (later) => void (later?.rest ?? Promise.resolve()).catch(failed).finally(done),
+      (later) => {
+        done()
+        void (later?.rest ?? Promise.resolve()).catch(failed)
+      },
       (err) => {
         failed(err)
         done()
