@@ -93,13 +93,19 @@ export class RoomChannel {
     }, REPAIR_AFTER_MS)
   }
 
+  /**
+   * Reads every gap up to the newest waiting frame at once: one gap per round would let frames (this node's
+   * own included) queue behind gaps faster than they are filled while the bus is down.
+   */
   private async repair(): Promise<void> {
     if (this.pending.size === 0) return
-    const firstPending = Math.min(...this.pending.keys())
-    const page = await this.load(this.roomId, this.lastSeq, firstPending)
+    let newest = 0
+    for (const seq of this.pending.keys()) if (seq > newest) newest = seq
+    const from = this.lastSeq
+    const page = await this.load(this.roomId, from, newest)
     this.log.info(
-      { room: this.roomId, from: this.lastSeq + 1, to: firstPending - 1, found: page.frames.length },
-      'gap repaired',
+      { room: this.roomId, from: from + 1, to: newest - 1, found: page.frames.length },
+      'gaps repaired',
     )
     this.apply(page.frames, page.through)
     if (this.pending.size > 0) this.scheduleRepair()

@@ -71,6 +71,21 @@ describe('a room channel', () => {
     assert.deepEqual(got, [1, 3, 4])
   })
 
+  it('fills every gap up to the newest waiting frame in one read, not one gap per round', async (t) => {
+    const { ch, got } = channel(t, 9)
+    const reads: Array<[number, number]> = []
+    const load = (ch as unknown as { load: LoadFrames }).load
+    ;(ch as unknown as { load: LoadFrames }).load = (room, after, before) => {
+      reads.push([after, before])
+      return load(room, after, before)
+    }
+    // This node's own frames (3, 6, 9) while the bus is down: the others' (1, 2, 4, 5, 7, 8) never come.
+    for (const s of [3, 6, 9]) ch.receive(frame(s))
+    await until(() => got.length === 9)
+    assert.deepEqual(got, [1, 2, 3, 4, 5, 6, 7, 8, 9])
+    assert.deepEqual(reads, [[0, 9]], 'one read, from the last delivered to the newest waiting')
+  })
+
   it('catches up from the database after the bus lost frames (resync)', async (t) => {
     const { ch, got } = channel(t, 700)
     await ch.resync()
