@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { startTestApp, type TestApp } from '../support/app.ts'
-import { primaryBackend } from '../support/backends.ts'
-import { PASSWORD } from '../support/http.ts'
+import { backends, primaryBackend } from '../support/backends.ts'
+import { HttpUser, PASSWORD } from '../support/http.ts'
 import { upgradeStatus } from '../support/socket.ts'
 
 // Behind a TLS proxy: PUBLIC_URL names the public origins; cookies become Secure and __Host- prefixed.
@@ -55,3 +55,61 @@ describe('served over https behind a proxy, with PUBLIC_URL', { timeout: 60_000 
     assert.equal(await status(app.url), 403, 'the bare host is not a listed origin')
   })
 })
+
+// Without PUBLIC_URL the socket's page must come from this very origin: scheme, host and port.
+for (const backend of backends()) {
+  describe(`the socket's Origin check counts the scheme [${backend.name}]`, { timeout: 60_000 }, () => {
+    let direct: TestApp
+    let proxied: TestApp
+    let listed: TestApp
+    before(async () => {
+      direct = await startTestApp(backend)
+      proxied = await startTestApp(backend, { TRUST_PROXY: '1' })
+      // The proxy is 127.0.0.2: the test's own requests from 127.0.0.1 do not come through it.
+      listed = await startTestApp(backend, { TRUST_PROXY: '127.0.0.2' })
+    })
+    after(async () => {
+      await Promise.all([direct?.close(), proxied?.close(), listed?.close()])
+    })
+
+    const cookieOf = async (app: TestApp, name: string) => (await HttpUser.signUp(app.url, name)).cookieHeader
+
+    it('refuses an https page on an http server, and another port or host', async () => {
+      const cookie = await cookieOf(direct, 'scheme-sue')
+      const { host, port } = new URL(direct.url)
+      const status = (origin: string, extra: Record<string, string> = {}) =>
+        upgradeStatus(direct.url, 'general', { cookie, origin, ...extra })
+      assert.equal(await status(direct.url), 101)
+      assert.equal(await status(`https://${host}`), 403, 'https page, http server')
+      assert.equal(await status(`ws://${host}`), 403)
+      assert.equal(await status(`http://127.0.0.1:${Number(port) + 1}`), 403, 'another port')
+      assert.equal(await status(`http://localhost:${port}`), 403, 'another host')
+      assert.equal(await status('null'), 403)
+      const forwarded = { 'X-Forwarded-Proto': 'https' }
+      assert.equal(
+        await status(`https://${host}`, forwarded),
+        403,
+        'no trusted proxy: X-Forwarded-Proto ignored',
+      )
+    })
+
+    it('behind a trusted proxy, takes the scheme and host the proxy forwards', async () => {
+      const cookie = await cookieOf(proxied, 'scheme-sam')
+      const tls = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'chat.example.org' }
+      const status = (origin: string, extra: Record<string, string>) =>
+        upgradeStatus(proxied.url, 'general', { cookie, origin, ...extra })
+      assert.equal(await status('https://chat.example.org', tls), 101)
+      assert.equal(await status('http://chat.example.org', tls), 403, 'the page must be https too')
+      assert.equal(await status('https://chat.example.org:8443', tls), 403)
+      assert.equal(await status(proxied.url, {}), 101, 'no forwarded scheme: plain http')
+    })
+
+    it('ignores X-Forwarded-Proto from a peer that is not a listed proxy', async () => {
+      const cookie = await cookieOf(listed, 'scheme-sid')
+      const { host } = new URL(listed.url)
+      const headers = { cookie, 'X-Forwarded-Proto': 'https' }
+      assert.equal(await upgradeStatus(listed.url, 'general', { ...headers, origin: `https://${host}` }), 403)
+      assert.equal(await upgradeStatus(listed.url, 'general', { ...headers, origin: listed.url }), 101)
+    })
+  })
+}
