@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto'
 import net from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
+import { HANDSHAKE_MS } from '../../src/realtime/upgrade-socket.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
-import { backends } from '../support/backends.ts'
+import { type Backend, backends } from '../support/backends.ts'
 import { HttpUser } from '../support/http.ts'
 import { openSocket } from '../support/socket.ts'
 
@@ -21,15 +22,20 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
 
 interface Closing {
   ended: Promise<void>
+  /** What the server answered so far. */
+  answer: string
 }
 
 /** A raw TCP client that sends a WebSocket upgrade request and then does whatever the test says. */
 async function rawUpgrade(app: TestApp, headers: Record<string, string>): Promise<net.Socket & Closing> {
   const { port } = new URL(app.url)
-  const socket = Object.assign(net.connect(Number(port), LOCAL), { ended: Promise.resolve() })
+  const socket = Object.assign(net.connect(Number(port), LOCAL), { ended: Promise.resolve(), answer: '' })
   socket.ended = new Promise((resolve) => socket.once('close', () => resolve()))
   socket.on('error', () => {})
-  socket.resume() // the answer is read (and dropped), so the server's FIN is seen and the socket closes
+  // Read, so the server's FIN is seen and the socket closes.
+  socket.on('data', (data) => {
+    socket.answer += data.toString()
+  })
   await new Promise((resolve) => socket.once('connect', resolve))
   const lines = [
     'GET /rooms/general/ws HTTP/1.1',
@@ -115,3 +121,26 @@ for (const backend of backends()) {
     })
   })
 }
+
+// The rule does not depend on the backend, and the wait is long: the embedded one only.
+describe('an upgrade stuck on the database', { timeout: 60_000 }, () => {
+  let app: TestApp
+  before(async () => {
+    app = await startTestApp(backends()[0] as Backend, { DB_QUERY_TIMEOUT_MS: '60000' })
+  })
+  after(() => app?.close())
+
+  it(`is refused with 503 after ${HANDSHAKE_MS / 1000} s, and its place given back at once`, async () => {
+    const bo = await HttpUser.signUp(app.url, 'bo')
+    await withDbHeld(app, async () => {
+      const client = await rawUpgrade(app, { Cookie: bo.cookieHeader, Origin: app.url })
+      await until(() => app.socketPlaces(LOCAL) === 1, 'the place reserved')
+      const started = Date.now()
+      await until(() => client.answer !== '', 'an answer', HANDSHAKE_MS + 10_000)
+      assert.match(client.answer, /^HTTP\/1\.1 503 /)
+      assert.ok(Date.now() - started >= HANDSHAKE_MS - 1000)
+      assert.equal(app.socketPlaces(LOCAL), 0, 'given back while the database still holds the check')
+    })
+    await until(() => app.socketPlaces(LOCAL) === 0, 'still none once the check ends')
+  })
+})
