@@ -7,6 +7,8 @@ import type { Client, OutFrame } from './client.ts'
  * out in the same turn; a busy one's waits at most this long, and every socket write then carries several.
  */
 export const FLUSH_GAP_MS = 16
+/** The most one combined WebSocket message carries (one frame bigger than this goes alone). */
+export const MAX_MESSAGE_BYTES = 64 * 1024
 
 /**
  * Writes a room's frames, already in order, to the room's sockets on this node. Paced (as the hub has it),
@@ -48,13 +50,36 @@ export class RoomWriter {
     this.send(this.batch.splice(0))
   }
 
-  /** Several frames go as one WebSocket message (htmx swaps every partial in it, in order): one write. */
+  /**
+   * Several frames go as one WebSocket message (htmx swaps every partial in it, in order): one write. At most
+   * MAX_MESSAGE_BYTES to a message (long messages posted in a burst), so no message comes near the unsent-bytes
+   * limit a socket is cut at.
+   */
   private send(frames: OutFrame[]): void {
     if (frames.length === 0) return
-    const combined = frames.length === 1 ? undefined : Buffer.concat(frames.map((f) => f.data))
-    for (const client of this.clients) client.deliverMany(frames, combined)
+    for (const part of byteRuns(frames)) {
+      const combined = part.length === 1 ? undefined : Buffer.concat(part.map((f) => f.data))
+      for (const client of this.clients) client.deliverMany(part, combined)
+    }
     const now = Date.now()
     for (const f of frames)
       this.stats.delivered(this.clients.size, f.at === undefined ? undefined : now - f.at)
   }
+}
+
+/** Consecutive runs of frames, each within MAX_MESSAGE_BYTES (or one frame). */
+function byteRuns(frames: OutFrame[]): OutFrame[][] {
+  const runs: OutFrame[][] = [[]]
+  let bytes = 0
+  for (const f of frames) {
+    const run = runs.at(-1) as OutFrame[]
+    if (run.length > 0 && bytes + f.data.length > MAX_MESSAGE_BYTES) {
+      runs.push([f])
+      bytes = f.data.length
+    } else {
+      run.push(f)
+      bytes += f.data.length
+    }
+  }
+  return runs
 }

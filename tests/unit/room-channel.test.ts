@@ -4,7 +4,7 @@ import pino from 'pino'
 import type { Client, OutFrame } from '../../src/realtime/client.ts'
 import type { Frame } from '../../src/realtime/envelope.ts'
 import { type LoadFrames, RoomChannel } from '../../src/realtime/room-channel.ts'
-import { FLUSH_GAP_MS } from '../../src/realtime/room-writer.ts'
+import { FLUSH_GAP_MS, MAX_MESSAGE_BYTES } from '../../src/realtime/room-writer.ts'
 
 const frame = (seq: number): Frame => ({ seq, html: `<p>${seq}</p>` })
 
@@ -137,5 +137,30 @@ describe('a room channel under load', () => {
     ch.receive(frame(6))
     await new Promise((r) => setImmediate(r))
     assert.deepEqual(sends[4], { seqs: [6], combined: undefined }, 'a lone frame goes as it is')
+  })
+
+  it('never combines frames past MAX_MESSAGE_BYTES into one message', async (t) => {
+    const sends: Array<{ seqs: number[]; bytes: number }> = []
+    const ch = new RoomChannel(
+      1,
+      0,
+      async () => ({ frames: [], through: 0, more: false }),
+      pino({ level: 'silent' }),
+      undefined,
+      true,
+    )
+    t.after(() => ch.close())
+    ch.clients.add({
+      deliverMany: (fs: OutFrame[], combined?: Buffer) =>
+        sends.push({ seqs: fs.map((f) => f.seq), bytes: combined?.length ?? fs[0]?.data.length ?? 0 }),
+    } as unknown as Client)
+    const big = (seq: number): Frame => ({ seq, html: 'x'.repeat(MAX_MESSAGE_BYTES * 0.45) })
+    for (const s of [1, 2, 3, 4, 5]) ch.receive(big(s))
+    await new Promise((r) => setImmediate(r))
+    assert.deepEqual(
+      sends.map((x) => x.seqs),
+      [[1, 2], [3, 4], [5]],
+    )
+    for (const x of sends) assert.ok(x.bytes <= MAX_MESSAGE_BYTES)
   })
 })
