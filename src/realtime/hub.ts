@@ -48,7 +48,8 @@ export class Hub {
     const roomId = client.room.id
     let channel = this.rooms.get(roomId)
     if (!channel) {
-      const ch = new RoomChannel(roomId, client.room.lastSeq, this.load, this.log, this.stats, true)
+      const busDown = () => !this.bus.healthy()
+      const ch = new RoomChannel(roomId, client.room.lastSeq, this.load, this.log, this.stats, true, busDown)
       ch.ready = this.bus.subscribe(roomTopic(this.prefix, roomId), (payload) => {
         const typing = payload.startsWith('t ') ? decodeTyping(payload) : undefined
         if (typing) return this.hooks.typing?.(roomId, typing)
