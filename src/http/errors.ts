@@ -1,5 +1,5 @@
 import type Koa from 'koa'
-import { DomainError, isStoreUnavailable, NotFound } from '../chat/errors.ts'
+import { DomainError, isOutcomeUnknown, isStoreUnavailable, NotFound } from '../chat/errors.ts'
 import type { Logger } from '../log.ts'
 import { escapeHtml } from '../render/linkify.ts'
 import { renderErrorPage, renderUnsentPage } from '../render/pages.ts'
@@ -79,7 +79,8 @@ const MESSAGE_POST = /^\/rooms\/([a-z0-9-]+)\/messages$/
 
 /**
  * A message posted while the database is away (even the session cannot be read then) is not lost: the page
- * gives the text back in a form that sends it again, with the same client id, so a retry stores it once.
+ * gives the text back in a form that sends it again, with the same client id, so a retry stores it once. When
+ * the connection broke after the statement was sent, it may have been stored: the page says so, not "not sent".
  */
 function unsentMessage(ctx: Ctx, err: unknown, log: Logger): boolean {
   const slug = MESSAGE_POST.exec(ctx.path)?.[1]
@@ -94,6 +95,7 @@ function unsentMessage(ctx: Ctx, err: unknown, log: Logger): boolean {
     csrf: field(ctx, '_csrf'),
     clientId: field(ctx, 'client_id'),
     text: field(ctx, 'body'),
+    unknown: isOutcomeUnknown(err),
   })
   return true
 }

@@ -61,7 +61,9 @@ export function renderUnsentPage(data: {
   csrf: string
   clientId: string
   text: string
+  /** The database connection broke after the message went out: it may have been stored. */
+  unknown: boolean
 }): string {
   // `text`, not `body`: the layout's `it.body` is the page itself.
-  return page('/rooms/unsent', { title: 'Not sent', ...data })
+  return page('/rooms/unsent', { title: data.unknown ? 'Not confirmed' : 'Not sent', ...data })
 }

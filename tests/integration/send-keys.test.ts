@@ -224,4 +224,40 @@ describe('a send whose commit answer is lost [postgres+redis]', {
       'commit reached Postgres, its reply was lost and the link cut: "not confirmed yet"; retry: stored once, shown once',
     )
   })
+
+  it('without JavaScript, a post whose commit answer is lost says "not confirmed yet" and its "Send again" stores it once', async () => {
+    const current = app as TestApp
+    const link = proxy as TcpProxy
+    const schema = current.env.DATABASE_SCHEMA as string
+    const storedRows = async (body: string) =>
+      (await (direct as pg.Client).query(`SELECT id FROM ${schema}.messages WHERE body = $1`, [body])).rowCount
+    const bo = await HttpUser.signUp(current.url, 'bo')
+    const room = await bo.get('/rooms/general')
+    const key = /name="client_id" value="([^"]+)"/.exec(room.html)?.[1] ?? ''
+    assert.ok(key, 'the no-JS composer carries a server-issued key')
+    const body = 'posted without JavaScript while the answer was lost'
+    // Warm the pool so the insert goes out on a connection that is open now.
+    assert.equal((await bo.post('/rooms/general/messages', { body: 'warm', client_id: randomUUID() })).status, 303)
+    link.dropRepliesAfter('insert into')
+    const posting = bo.post('/rooms/general/messages', { body, client_id: key })
+    const deadline = Date.now() + 10_000
+    while ((await storedRows(body)) !== 1) {
+      assert.ok(Date.now() < deadline, 'the INSERT reached Postgres and committed')
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    await link.cut()
+    const page = await posting
+    assert.equal(page.status, 503)
+    assert.match(page.html, /not confirmed yet/)
+    assert.doesNotMatch(page.html, /was not sent|nothing was saved/)
+    assert.match(page.html, new RegExp(`name="client_id" value="${key}"`), 'Send again keeps the key')
+    await link.restore()
+    let again = await bo.post('/rooms/general/messages', { body, client_id: key })
+    for (let tries = 0; again.status !== 303; tries++) {
+      assert.ok(tries < 20, `Send again is answered 303 (got ${again.status})`)
+      await new Promise((r) => setTimeout(r, 250))
+      again = await bo.post('/rooms/general/messages', { body, client_id: key })
+    }
+    assert.equal(await storedRows(body), 1, 'stored exactly once')
+  })
 })

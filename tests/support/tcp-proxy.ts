@@ -77,6 +77,22 @@ export class TcpProxy {
     for (const pair of this.pairs) this.loseReplies(pair)
   }
 
+  /**
+   * Like dropReplies, but only from the first client packet that contains `marker` on (say, the INSERT of a
+   * message): the statements before it (the session and room look-ups) are answered as usual.
+   */
+  dropRepliesAfter(marker: string): void {
+    for (const pair of this.pairs) {
+      const [client] = pair
+      const watch = (chunk: Buffer) => {
+        if (!chunk.toString('latin1').toLowerCase().includes(marker.toLowerCase())) return
+        client.off('data', watch)
+        this.loseReplies(pair)
+      }
+      client.on('data', watch)
+    }
+  }
+
   private loseReplies([client, upstream]: [net.Socket, net.Socket]): void {
     upstream.unpipe(client)
     upstream.resume()
