@@ -230,14 +230,18 @@ describe('a send whose commit answer is lost [postgres+redis]', {
     const link = proxy as TcpProxy
     const schema = current.env.DATABASE_SCHEMA as string
     const storedRows = async (body: string) =>
-      (await (direct as pg.Client).query(`SELECT id FROM ${schema}.messages WHERE body = $1`, [body])).rowCount
+      (await (direct as pg.Client).query(`SELECT id FROM ${schema}.messages WHERE body = $1`, [body]))
+        .rowCount
     const bo = await HttpUser.signUp(current.url, 'bo')
     const room = await bo.get('/rooms/general')
     const key = /name="client_id" value="([^"]+)"/.exec(room.html)?.[1] ?? ''
     assert.ok(key, 'the no-JS composer carries a server-issued key')
     const body = 'posted without JavaScript while the answer was lost'
     // Warm the pool so the insert goes out on a connection that is open now.
-    assert.equal((await bo.post('/rooms/general/messages', { body: 'warm', client_id: randomUUID() })).status, 303)
+    assert.equal(
+      (await bo.post('/rooms/general/messages', { body: 'warm', client_id: randomUUID() })).status,
+      303,
+    )
     link.dropRepliesAfter('insert into')
     const posting = bo.post('/rooms/general/messages', { body, client_id: key })
     const deadline = Date.now() + 10_000
