@@ -61,10 +61,13 @@ const tooMany = (ms: number) =>
 
 /**
  * Checks a username and password; the same error for an unknown user and a wrong password. Attempts are
- * limited before any hashing: per address over all accounts, and per account and address with growing
- * delays (OWASP). No account is ever locked: its owner, from another address, still gets in.
+ * limited before any hashing: per address over all accounts, per account and address with growing delays,
+ * and per account for browsers that never signed in to it (OWASP). The owner's own browsers always get in.
  */
-export async function signIn(deps: SignInDeps, input: Credentials & { ip: string }): Promise<User> {
+export async function signIn(
+  deps: SignInDeps,
+  input: Credentials & { ip: string; trustedDevice?: (userId: number) => boolean },
+): Promise<User> {
   const { db, limiter, rules } = deps
   const name = typeof input.username === 'string' ? input.username.trim() : ''
   const password = typeof input.password === 'string' ? input.password : ''
@@ -77,6 +80,12 @@ export async function signIn(deps: SignInDeps, input: Credentials & { ip: string
   const tried = await limiter.attempt(pair, rules.loginPair)
   if (!tried.ok) throw tooMany(tried.retryAfterMs)
   const user = known ? await findUserByUsername(db, name) : undefined
+  // Guesses spread over many addresses meet here: one budget per account name (known or not, so it tells
+  // nobody which exist) for browsers that have not signed in to it before. The owner's own browsers pass.
+  if (!(user && input.trustedDevice?.(user.id))) {
+    const byAccount = await limiter.take(`login:account:${name.toLowerCase()}`, rules.loginAccount)
+    if (!byAccount.ok) throw tooMany(byAccount.retryAfterMs)
+  }
   const ok = await verifyPassword(user?.password_hash, password)
   if (!user || !ok) throw new Invalid({ form: 'Wrong username or password.' })
   await limiter.forget(pair)

@@ -27,6 +27,8 @@ export interface Rules {
   login: Rule
   /** Sign-in attempts per account and address: the guesser slows down, the owner elsewhere does not. */
   loginPair: Backoff
+  /** Sign-in attempts per account from browsers that have not signed in to it before (no device cookie). */
+  loginAccount: Rule
   /** Sign-ups per address: each one costs a 19 MiB Argon2id hash. */
   signup: Rule
 }

@@ -1,5 +1,6 @@
 import { Router } from '@koa/router'
 import { cookieNames } from '../auth/cookie-names.ts'
+import { isDeviceOf, newDeviceToken } from '../auth/device.ts'
 import { type Credentials, endSession, signIn, signUp, startSession } from '../chat/accounts.ts'
 import { Invalid, RateLimited } from '../chat/errors.ts'
 import type { User } from '../chat/types.ts'
@@ -8,6 +9,8 @@ import { countUsers } from '../store/users.repo.ts'
 import { setCookie } from './cookies.ts'
 import { safeNext } from './session.ts'
 import { type AppDeps, type AppState, type Ctx, field, viewer } from './state.ts'
+
+const inAYear = () => new Date(Date.now() + 365 * 86_400_000)
 
 export function authRoutes(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>()
@@ -18,6 +21,8 @@ export function authRoutes(deps: AppDeps): Router<AppState> {
     const { token, expires } = await startSession(deps.db, user, deps.config.sessionDays)
     setCookie(ctx, deps.config, names.session, token, expires)
     setCookie(ctx, deps.config, names.visitor, null)
+    if (!isDeviceOf(deps.secret, ctx.cookies.get(names.device), user.id))
+      setCookie(ctx, deps.config, names.device, newDeviceToken(deps.secret, user.id), inAYear())
     deps.log.info({ reqId: ctx.state.reqId, user: user.id }, 'signed in')
     ctx.status = 303
     ctx.redirect(safeNext(field(ctx, 'next')))
@@ -58,7 +63,14 @@ export function authRoutes(deps: AppDeps): Router<AppState> {
   )
   router.post(
     '/login',
-    submit('login', (ctx, input) => signIn(deps, { ...input, ip: ctx.ip })),
+    submit('login', (ctx, input) => {
+      const device = ctx.cookies.get(names.device)
+      return signIn(deps, {
+        ...input,
+        ip: ctx.ip,
+        trustedDevice: (id) => isDeviceOf(deps.secret, device, id),
+      })
+    }),
   )
 
   router.post('/logout', async (ctx) => {

@@ -17,15 +17,19 @@ const STATUS: Record<DomainError['kind'], number> = {
 
 /**
  * Input that got past validation but not past the parser or the database: a body that is not the gzip (or
- * deflate, br) it is labelled, or a value Postgres refuses (class 22: a NUL, a number out of range). A clear
+ * deflate, br) it is labelled, or a value Postgres refuses (in class 22: a NUL, a number out of range). A clear
  * 400, never a 500 (nothing was changed: the statement failed); the route's validation should have said it.
  */
+// Class 22 codes that input causes (bad text, a NUL, a number or string too big, a bad date); the others in the
+// class (division by zero …) are our bugs and stay 500s.
+const INPUT_DATA_CODES = new Set(['22P02', '22P05', '22021', '22003', '22001', '22007', '22008', '22004'])
+
 function undecodable(err: unknown): string | undefined {
   const code = (err as { code?: unknown })?.code
   if (typeof code !== 'string') return undefined
   if (code.startsWith('Z_') || code.startsWith('ERR__') || code === 'ERR_BROTLI_DECOMPRESSION_FAILED')
     return 'The request body is not encoded as its Content-Encoding says.'
-  if (/^22[0-9A-Z]{3}$/.test(code))
+  if (INPUT_DATA_CODES.has(code))
     return 'A value in this request cannot be used (is there a NUL character?).'
   return undefined
 }

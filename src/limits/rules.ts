@@ -8,6 +8,8 @@ import type { Config } from '../config.ts'
  * - per account and address: half of it at once, then delays from 15 min / LOGINS_PER_15M (90 s), doubling
  *   up to an hour, forgotten after a day or at the next successful sign-in. No lockout: the owner, from
  *   another address, still gets in;
+ * - per account, from browsers without its device cookie: five times that at once, then as many per hour
+ *   (guessing spread over many addresses stops there; the owner's browsers are not counted);
  * - sign-ups per address: half of it at once, then that many per hour (each one costs an Argon2id hash).
  */
 export function rulesFrom(config: Config): Rules {
@@ -24,6 +26,7 @@ export function rulesFrom(config: Config): Rules {
       maxDelayMs: 3_600_000,
       forgetMs: 86_400_000,
     },
+    loginAccount: { capacity: loginsPer15m * 5, perSecond: (loginsPer15m * 5) / 3600 },
     signup: { capacity: half, perSecond: loginsPer15m / 3600 },
   }
 }

@@ -170,6 +170,47 @@ for (const backend of backends()) {
 }
 
 for (const backend of backends()) {
+  describe(`guessing one account from many addresses [${backend.name}]`, { timeout: 90_000 }, () => {
+    let app: TestApp
+    // LOGINS_PER_15M = 2: per address 2 attempts, per account and address 1 free, and per account 10 from
+    // browsers that never signed in to it.
+    before(async () => {
+      app = await startTestApp(backend, { LOGINS_PER_15M: '2' })
+    })
+    after(() => app?.close())
+
+    it("stops at the account's budget, while the owner's own browser still gets in", async () => {
+      const owner = await signUpFrom(app, '127.0.0.40', 'target')
+      assert.equal((await owner.post('/logout', {})).status, 303)
+      await owner.get('/login')
+      const mallory = await signUpFrom(app, '127.0.0.41', 'mallory')
+      for (let i = 0; i < 10; i++) {
+        const guesser = await visitorAt(app, `127.0.1.${i + 1}`)
+        const res = await guesser.post('/login', { username: 'target', password: `guess ${i}` })
+        assert.equal(res.status, 422, `guess ${i} from its own address`)
+      }
+      // The eleventh new browser is refused before any hashing, even with the right password ...
+      const fresh = await visitorAt(app, '127.0.1.11')
+      const refused = await fresh.post('/login', { username: 'target', password: PASSWORD })
+      assert.equal(refused.status, 429)
+      assert.match(refused.html, TOO_MANY)
+      // ... and a device cookie of another account does not count for this one ...
+      const forged = await mallory.post('/login', { username: 'target', password: PASSWORD })
+      assert.equal(forged.status, 429, "mallory's device cookie is not target's")
+      // ... while the owner's browser, which signed in before, gets in.
+      const back = await owner.post('/login', { username: 'target', password: PASSWORD })
+      assert.equal(back.status, 303, 'the owner is not locked out')
+      // A name nobody has is answered the same way, so the budget tells nobody which accounts exist.
+      for (let i = 0; i < 10; i++)
+        await (await visitorAt(app, `127.0.2.${i + 1}`)).post('/login', { username: 'ghost', password: 'x' })
+      const ghost = await (await visitorAt(app, '127.0.2.11')).post('/login', {
+        username: 'ghost',
+        password: 'x',
+      })
+      assert.equal(ghost.status, 429)
+    })
+  })
+
   describe(`the limiter's growing delays [${backend.name}]`, () => {
     it('gives free attempts, then waits that double up to a cap, and forgets a key on success', async () => {
       const limiter: RateLimiter & { close?(): Promise<void> } = backend.redisUrl
