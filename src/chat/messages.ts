@@ -3,8 +3,9 @@ import { insertMessage } from '../store/message-writer.ts'
 import { pageMessages } from '../store/messages.repo.ts'
 import { roomEvents } from '../store/room-events.repo.ts'
 import type { Database } from '../store/schema.ts'
+import { type Admitted, admitMessage } from './admit-message.ts'
 import { Forbidden, Invalid, NotFound } from './errors.ts'
-import { type RateLimiter, type Rules, takeOrThrow } from './limits.ts'
+import type { RateLimiter, Rules } from './limits.ts'
 import { storedKey } from './send-key.ts'
 import type { Announcer, Message, MessagePage, Room, User } from './types.ts'
 import * as valid from './validate.ts'
@@ -33,26 +34,7 @@ export async function postMessage(
   room: Room,
   input: PostInput,
 ): Promise<Message> {
-  return storeMessage(deps, viewer, room, await admitMessage(deps, viewer, input))
-}
-
-/** A message that passed validation and the sender's rate limit, ready to be stored. */
-export interface Admitted {
-  body: string
-  clientId: string
-}
-
-/** The checks before storing: valid input, and the sender is within their rate limit. */
-export async function admitMessage(deps: ChatDeps, viewer: User, input: PostInput): Promise<Admitted> {
-  const clientId = valid.clientId(input.clientId)
-  const body = valid.body(input.body)
-  await takeOrThrow(
-    deps.limiter,
-    `msg:${viewer.id}`,
-    deps.rules.message,
-    (s) => `Slow down: you can send again in ${s} s.`,
-  )
-  return { body, clientId }
+  return storeMessage(deps, viewer, room, await admitMessage(deps, viewer, room, input))
 }
 
 /**

@@ -3,7 +3,7 @@
  * seq the page has), read (the page shows up to seq, visible), typing (the person is typing).
  */
 export type InFrame =
-  | { type: 'send'; body: unknown; clientId: unknown; csrf: string }
+  | { type: 'send'; body: unknown; clientId: unknown; csrf: string; resend?: true }
   | { type: 'resume'; lastSeq: number }
   | { type: 'read'; seq: number }
   | { type: 'typing' }
@@ -11,7 +11,8 @@ export type InFrame =
 
 // The composer's fields plus what htmx adds (`headers`); anything else is a client we did not write.
 const FIELDS = {
-  send: new Set(['body', 'client_id', '_csrf', 'headers']),
+  // `resend`: the page sends again what went unanswered (sending.js); such a send is never refused as too quick.
+  send: new Set(['body', 'client_id', '_csrf', 'headers', 'resend']),
   resume: new Set(['type', 'last_seq']),
   read: new Set(['type', 'seq']),
   typing: new Set(['type']),
@@ -51,10 +52,13 @@ export function parseFrame(data: string): InFrame {
     return { type: 'read', seq: frame.seq }
   }
   if (kind === 'typing') return { type: 'typing' }
+  if (frame.resend !== undefined && typeof frame.resend !== 'boolean')
+    return { type: 'invalid', reason: 'resend must be true or false' }
   return {
     type: 'send',
     body: frame.body,
     clientId: frame.client_id,
     csrf: typeof frame._csrf === 'string' ? frame._csrf : '',
+    ...(frame.resend === true ? { resend: true as const } : {}),
   }
 }

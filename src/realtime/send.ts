@@ -1,6 +1,7 @@
 import { safeEqual } from '../auth/tokens.ts'
-import { composerError, isOutcomeUnknown, isStoreUnavailable } from '../chat/errors.ts'
-import { admitMessage, storeMessage } from '../chat/messages.ts'
+import { type Admitted, chargeMessage, checkMessage } from '../chat/admit-message.ts'
+import { composerError, isOutcomeUnknown, isStoreUnavailable, RateLimited } from '../chat/errors.ts'
+import { storeMessage } from '../chat/messages.ts'
 import { isClientId } from '../chat/validate.ts'
 import { ids } from '../render/dom-ids.ts'
 import { renderSendAck, renderSendError, renderSendRetry } from '../render/frames.ts'
@@ -22,13 +23,13 @@ export type SendTurn = () => Promise<{ admitted: boolean; stored: Promise<boolea
 export function startSend(
   deps: RealtimeDeps,
   client: Client,
-  frame: { body: unknown; clientId: unknown; csrf: string },
+  frame: { body: unknown; clientId: unknown; csrf: string; resend?: true },
 ): SendTurn {
   const body = typeof frame.body === 'string' ? frame.body : ''
   // The page's key for this send names its answer; a frame without a valid one gets the composer error only.
   const key = isClientId(frame.clientId) ? frame.clientId : undefined
   const refused = (err: unknown): false => {
-    client.send(answerToFailure(deps, client, key, body, err))
+    client.send(answerToFailure(deps, client, { key, body, resend: frame.resend === true }, err))
     return false
   }
   // The answers go back in the order the frames came: each waits for the answers before it, so a quick
@@ -48,7 +49,7 @@ export function startSend(
       return { admitted: false, stored }
     }
   // Settled either way at once: a refusal waits, handled, for the turn.
-  const admitted = admitMessage(deps, client.user, { body: frame.body, clientId: frame.clientId }).then(
+  const admitted = admitInOrder(deps, client, frame).then(
     (ok) => ({ ok }),
     (err: unknown) => ({ err }),
   )
@@ -69,6 +70,30 @@ export function startSend(
   }
 }
 
+/** Each socket's last charge to the rate limit: the next waits for it, so the limiter hears them in order. */
+const charges = new WeakMap<Client, Promise<unknown>>()
+
+/**
+ * Admits a message (valid; within the rate limit unless already stored). The stored-key lookups of a
+ * socket's frames run at once, side by side; their charges are taken in the order the frames came.
+ */
+async function admitInOrder(
+  deps: RealtimeDeps,
+  client: Client,
+  frame: { body: unknown; clientId: unknown },
+): Promise<Admitted> {
+  const { known, ...admitted } = checkMessage(deps, client.user, client.room, frame)
+  const charged = Promise.all([known, charges.get(client)]).then(([stored]) =>
+    stored ? undefined : chargeMessage(deps, client.user),
+  )
+  charges.set(
+    client,
+    charged.catch(() => undefined),
+  )
+  await charged
+  return admitted
+}
+
 /**
  * What a page is told when its message was not stored, or not known to be. The database away: the page
  * keeps the message as "sending…" and sends it again with the same key, which stores it once whatever
@@ -77,10 +102,13 @@ export function startSend(
 function answerToFailure(
   deps: RealtimeDeps,
   client: Client,
-  key: string | undefined,
-  body: string,
+  { key, body, resend }: { key: string | undefined; body: string; resend: boolean },
   err: unknown,
 ): string {
+  // A resend too quick is not handed back: its first try may be stored, and sending it again would make
+  // a new key. It stays "sending…" and goes again after a while (the page backs off).
+  if (resend && key !== undefined && err instanceof RateLimited)
+    return renderSendRetry(key, body, 'Not sent yet: many messages at once. Trying again…')
   const error = composerError(err)
   if (error !== undefined) return renderSendError(key, error)
   const where = { err, user: client.user.id, room: client.room.id }

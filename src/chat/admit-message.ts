@@ -1,0 +1,54 @@
+import { keyStored } from '../store/send-key.repo.ts'
+import { takeOrThrow } from './limits.ts'
+import type { ChatDeps, PostInput } from './messages.ts'
+import { storedKey } from './send-key.ts'
+import type { Room, User } from './types.ts'
+import * as valid from './validate.ts'
+
+// Admission, the checks before a message is stored: valid input, and the sender within their rate limit
+// unless the message is stored already.
+
+/** A message that passed validation and the sender's rate limit, ready to be stored. */
+export interface Admitted {
+  body: string
+  clientId: string
+}
+
+/** The checks before storing: valid input, and the sender is within their rate limit (see checkMessage). */
+export async function admitMessage(
+  deps: ChatDeps,
+  viewer: User,
+  room: Room,
+  input: PostInput,
+): Promise<Admitted> {
+  const { known, ...admitted } = checkMessage(deps, viewer, room, input)
+  if (!(await known)) await chargeMessage(deps, viewer)
+  return admitted
+}
+
+/**
+ * Valid input (or throws at once), and whether it is stored already. A send whose message is stored is a
+ * retry whose answer was lost: it costs no token, so it is never refused as too quick and then handed back
+ * to be sent again under a new key (stored twice). If the store cannot say, the send is charged as new.
+ */
+export function checkMessage(
+  deps: ChatDeps,
+  viewer: User,
+  room: Room,
+  input: PostInput,
+): Admitted & { known: Promise<boolean> } {
+  const clientId = valid.clientId(input.clientId)
+  const body = valid.body(input.body)
+  const known = keyStored(deps.db, room.id, storedKey(viewer.id, clientId, body)).catch(() => false)
+  return { body, clientId, known }
+}
+
+/** Takes one of the sender's message tokens, or throws RateLimited. */
+export function chargeMessage(deps: ChatDeps, viewer: User): Promise<void> {
+  return takeOrThrow(
+    deps.limiter,
+    `msg:${viewer.id}`,
+    deps.rules.message,
+    (s) => `Slow down: you can send again in ${s} s.`,
+  )
+}
