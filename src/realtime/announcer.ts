@@ -7,6 +7,7 @@ import { mentionedNames } from '../render/linkify.ts'
 import { type Control, encodeControl } from './control.ts'
 import { encodeFrame, type Frame } from './envelope.ts'
 import type { Hub } from './hub.ts'
+import { encodePrivateHead } from './private-head.ts'
 import { encodeActivity } from './unread-live.ts'
 
 /**
@@ -44,8 +45,11 @@ export function busAnnouncer(bus: Bus, hub: Hub, prefix: string, log: Logger, me
       room(r.id, { seq: event.seq, html: renderEventFrame(event) })
     },
     roomChanged(r) {
-      // Outside the seq order, so not deduplicated: through the bus only, which this node hears too.
-      publish(roomTopic(prefix, r.id), encodeFrame({ seq: 0, html: renderRoomFrame(r) }), { room: r.id })
+      // Outside the seq order, so not deduplicated: through the bus only, which this node hears too. A private
+      // room's head is sent by each node only to the sockets the database still lets read it (private-head.ts).
+      const html = renderRoomFrame(r)
+      const payload = r.private ? encodePrivateHead(html) : encodeFrame({ seq: 0, html })
+      publish(roomTopic(prefix, r.id), payload, { room: r.id })
       // A private room's new name or address goes to no sidebar that should not have it, even one a lost
       // notice left behind: its entries are checked again on every node.
       if (r.private) control({ kind: 'room-access', id: r.id })

@@ -5,6 +5,7 @@ import type { Client } from './client.ts'
 import type { Control } from './control.ts'
 import { decodeFrame, decodeTyping, type Frame, type TypingSignal } from './envelope.ts'
 import { IpCap } from './ip-cap.ts'
+import { decodePrivateHead } from './private-head.ts'
 import { type LoadFrames, RoomChannel } from './room-channel.ts'
 
 /** Which of these people may still read the room (from the database). */
@@ -53,6 +54,8 @@ export class Hub {
       ch.ready = this.bus.subscribe(roomTopic(this.prefix, roomId), (payload) => {
         const typing = payload.startsWith('t ') ? decodeTyping(payload) : undefined
         if (typing) return this.hooks.typing?.(roomId, typing)
+        const head = decodePrivateHead(payload)
+        if (head !== undefined) return this.recheck(roomId, [...ch.clients], Buffer.from(head))
         const frame = decodeFrame(payload)
         if (frame) ch.receive(frame)
         else this.log.warn({ room: roomId }, 'malformed bus payload dropped')
@@ -127,12 +130,17 @@ export class Hub {
         )
   }
 
-  /** Closes the sockets of people who may no longer read the room (removed, the room made private, demoted). */
-  private recheck(roomId: number, clients: Client[]): void {
+  /**
+   * Closes the sockets of people who may no longer read the room (removed, the room made private, demoted);
+   * a private room's new `head`, if given, goes to the others only then (private-head.ts).
+   */
+  private recheck(roomId: number, clients: Client[], head?: Buffer): void {
     if (clients.length === 0) return
     this.readers(roomId, [...new Set(clients.map((c) => c.user.id))])
       .then((allowed) => {
-        for (const c of clients) if (!allowed.has(c.user.id)) c.ws.close(CLOSE.noAccess, 'no access')
+        for (const c of clients)
+          if (!allowed.has(c.user.id)) c.ws.close(CLOSE.noAccess, 'no access')
+          else if (head) c.deliver({ seq: 0, data: head })
       })
       .catch((err) => this.log.error({ room: roomId, err: (err as Error).message }, 'access recheck failed'))
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, afterEach, before, describe, it } from 'node:test'
 import type { Running } from '../../src/server.ts'
-import { addMember, closedWithin, createRoom, say, userId } from '../support/admin.ts'
+import { addMember, closedWithin, createRoom, headFrames, say, userId } from '../support/admin.ts'
 import { startSiblingNode, startTestApp, type TestApp } from '../support/app.ts'
 import { backends, NEEDS_SERVICES, servicesBackend } from '../support/backends.ts'
 import { latestSide, readySocket, settled, until, waitSide } from '../support/everyday.ts'
@@ -112,6 +112,35 @@ function cases(w: World, sockets: TestSocket[]) {
       await expectSilence(outsider, m, reader, { id, slug: r.slug }, [r.name, `/rooms/${r.slug}`])
     },
 
+    /**
+     * One update makes an open room private and renames it: the page of someone who is not a member, open on
+     * that very room, is closed with 4403 and never shown the new name or topic; a member's page gets them.
+     */
+    async madePrivateAndRenamed() {
+      const r = fresh('head')
+      const id = await createRoom(w.admin(), r)
+      const [ann, bea] = [await w.user('ann'), await w.user('bea')]
+      await addMember(w.admin(), id, bea.username)
+      const outsider = await open(ann, r.slug)
+      const member = await open(bea, r.slug)
+      const m = mark(outsider)
+      const renamed = { ...fresh('newhead'), topic: `Plans for ${counter}` }
+      const res = await w.admin().post(`/admin/rooms/${id}`, { ...renamed, private: 'on' })
+      assert.equal(res.status, 303)
+      await member.waitFor(
+        () => headFrames(member).some((f) => f.includes(renamed.name) && f.includes(renamed.topic)),
+        'the member’s page shows the new name and topic',
+      )
+      assert.equal((await closedWithin(outsider)).code, 4403, 'the outsider’s page of the room is closed')
+      const words = [renamed.name, renamed.topic, `/rooms/${renamed.slug}`]
+      const seen = [...outsider.frames.slice(m.frames), ...outsider.extras.slice(m.extras)]
+      assert.deepEqual(
+        seen.filter((f) => words.some((x) => f.includes(x))),
+        [],
+        'no frame with the new name or topic reaches the outsider',
+      )
+    },
+
     async renamedWhileNotMember() {
       const r = fresh('renamed')
       const id = await createRoom(w.admin(), { ...r, private: true })
@@ -196,6 +225,10 @@ for (const backend of backends()) {
 
     it('a member removed from a private room hears nothing more of it in their other pages', c.removed)
     it('an open room made private vanishes from the sidebars of those who are not members', c.madePrivate)
+    it(
+      'a room made private and renamed at once: an outsider viewing it is closed, never shown the new head',
+      c.madePrivateAndRenamed,
+    )
     it('a rename of a private room never reaches someone removed from it', c.renamedWhileNotMember)
     it('a demoted admin loses the private rooms they are not a member of', c.demoted)
     it('a deactivated person’s pages are closed and sent nothing more', c.deactivated)
@@ -235,6 +268,10 @@ describe('sidebar entries follow room access across two nodes', {
 
   it('removed: the other node drops the entry and sends nothing more', c.removed)
   it('made private: the other node drops the entry of those who are not members', c.madePrivate)
+  it(
+    'made private and renamed at once: the other node closes the outsider before the new head',
+    c.madePrivateAndRenamed,
+  )
   it(
     'renamed while not a member: the new name never reaches the other node’s outsider',
     c.renamedWhileNotMember,
