@@ -67,9 +67,19 @@
     for (const entry of pending.values()) resend(entry)
   })
 
+  // Marked as a resend: the server never refuses one as too quick (its first try may be stored), it says
+  // "trying again" instead.
+  const asResend = (data) => {
+    try {
+      return JSON.stringify({ ...JSON.parse(data), resend: true })
+    } catch {
+      return data
+    }
+  }
+
   const resend = (entry) => {
     if (!entry.data || entry.socket === socket || socket?.readyState !== WebSocket.OPEN) return
-    socket.send(entry.data)
+    socket.send(asResend(entry.data))
     entry.socket = socket
   }
 
@@ -112,7 +122,11 @@
       if (document.getElementById(li.dataset.message)) li.remove()
     }
     restore([...ol.querySelectorAll('li.failed')])
-    for (const li of ol.querySelectorAll('li.retry')) retry(li)
+    // Once per "trying again" answer (each swaps in a new entry), not on every frame that comes meanwhile.
+    for (const li of ol.querySelectorAll('li.retry:not([data-armed])')) {
+      li.dataset.armed = ''
+      retry(li)
+    }
   })
 
   // htmx drops a send when its socket is closed for good: post the form the old way instead. If this send's

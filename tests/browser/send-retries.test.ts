@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { startTestApp, storedWithBody, type TestApp } from '../support/app.ts'
+import { primaryBackend } from '../support/backends.ts'
+import { launchChromium } from '../support/chromium.ts'
+import { HttpUser } from '../support/http.ts'
+import { composer, countBody, openRoom, postAs, userContext, waitForBody } from './helpers.ts'
+
+type Frame = { body?: string; client_id?: string; resend?: boolean }
+
+/**
+ * Records what the page sends; `__answer(key)` says what to do with the server's answers to that send:
+ * 'retry' turns the next one into "trying again", 'lose' drops them, anything else lets them through.
+ */
+async function instrument(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const w = window as unknown as { __sent: string[]; __mode: string[] }
+    w.__sent = []
+    w.__mode = []
+    const send = WebSocket.prototype.send
+    WebSocket.prototype.send = function (data) {
+      w.__sent.push(String(data))
+      return send.call(this, data)
+    }
+    document.addEventListener('htmx:ws:before:message:incoming', (e) => {
+      const message = (e as CustomEvent).detail.message
+      const key = /^<hx-partial hx-target="#send-([^"]+)"/.exec(String(message.data))?.[1]
+      if (!key) return
+      const mode = w.__mode.shift() ?? 'pass'
+      if (mode === 'lose') e.preventDefault()
+      else if (mode === 'retry')
+        message.data = `<hx-partial hx-target="#send-${key}" hx-swap="outerHTML"><li id="send-${key}" class="send retry"><span class="body">x</span> <span class="state">Not sent yet</span></li></hx-partial>`
+    })
+  })
+}
+
+const sentWith = async (page: Page, text: string) =>
+  (await page.evaluate(() => (window as unknown as { __sent: string[] }).__sent))
+    .map((d) => JSON.parse(d) as Frame)
+    .filter((f) => f.body === text)
+
+describe('sends answered "trying again"', { timeout: 120_000 }, () => {
+  let app: TestApp
+  let browser: Browser
+
+  before(async () => {
+    app = await startTestApp(primaryBackend())
+    browser = await launchChromium()
+  })
+  after(async () => {
+    await browser?.close()
+    await app?.close()
+  })
+
+  it('go again once per "trying again" answer, marked as resends, however many other frames arrive meanwhile', async (t) => {
+    const context = await userContext(browser, app.url, 'erin')
+    await instrument(context)
+    const erin = await openRoom(context, app.url, 'general')
+    const fay = await HttpUser.signUp(app.url, 'fay')
+    // The first answer says "trying again"; the answer to the resend is lost (as with a socket that dies).
+    await erin.evaluate(() => {
+      ;(window as unknown as { __mode: string[] }).__mode = ['retry', 'lose', 'lose', 'lose', 'lose']
+    })
+    const text = 'its resend answer is lost'
+    await composer(erin).fill(text)
+    await erin.getByRole('button', { name: 'Send' }).click()
+    await erin.locator('#sending > li.retry').waitFor()
+    // Other people's messages keep coming while the entry says "trying again".
+    const started = Date.now()
+    for (let i = 0; Date.now() - started < 5000; i++) {
+      await postAs(fay, 'general', `meanwhile ${i}`)
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    const tries = await sentWith(erin, text)
+    t.diagnostic(`sent ${tries.length} times in 5 s of other frames`)
+    assert.equal(tries.length, 2, 'once, and once again for the one "trying again" answer')
+    assert.equal(tries[0]?.resend, undefined, 'the first try is no resend')
+    assert.equal(tries[1]?.resend, true, 'the second is marked as a resend')
+    assert.equal(tries[0]?.client_id, tries[1]?.client_id, 'with the same key')
+    assert.equal(await storedWithBody(app, text), 1, 'stored once')
+    await waitForBody(erin, text)
+    assert.equal(await countBody(erin, text), 1, 'shown once')
+  })
+})
