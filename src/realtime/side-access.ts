@@ -1,3 +1,4 @@
+import { WebSocket } from 'ws'
 import type { Logger } from '../log.ts'
 import type { Client, SideEntry } from './client.ts'
 
@@ -37,6 +38,7 @@ export class SideAccess {
    * leave the live sidebar now, and come back only if the database says so.
    */
   recheck(clients: Iterable<Client>, roomIds?: number[]): void {
+    this.forgetClosed()
     for (const client of clients) this.hold(client, roomIds)
     this.version++
     if (!this.running) this.check()
@@ -44,7 +46,7 @@ export class SideAccess {
 
   private hold(client: Client, roomIds: number[] | undefined): void {
     const side = client.side
-    if (!side) return
+    if (!side || closed(client)) return
     const mine = this.held.get(client) ?? new Map<number, SideEntry>()
     for (const id of roomIds ?? [...side.keys()]) {
       const entry = side.get(id)
@@ -72,6 +74,8 @@ export class SideAccess {
 
   private async checkHeld(): Promise<void> {
     while (this.held.size > 0) {
+      this.forgetClosed()
+      if (this.held.size === 0) return
       const version = this.version
       const allowed = await this.readersByRoom()
       if (version !== this.version) continue // a change came in meanwhile: ask again
@@ -90,9 +94,18 @@ export class SideAccess {
     return new Map(answers)
   }
 
+  /**
+   * Pages closed meanwhile need no answer: their entries (and the Client objects) are let go at once, not kept
+   * for as long as the database cannot say.
+   */
+  private forgetClosed(): void {
+    for (const client of this.held.keys()) if (closed(client)) this.held.delete(client)
+  }
+
   private settle(allowed: Map<number, Set<number>>): void {
     const restored = new Set<number>()
     for (const [client, entries] of this.held) {
+      if (closed(client)) continue
       for (const [id, entry] of entries) {
         if (allowed.get(id)?.has(client.user.id)) {
           client.side?.set(id, entry)
@@ -104,3 +117,5 @@ export class SideAccess {
     if (restored.size > 0) this.out.restored([...restored])
   }
 }
+
+const closed = (client: Client) => client.ws.readyState >= WebSocket.CLOSING

@@ -5,8 +5,14 @@ import type { Client, SideEntry, SideState } from '../../src/realtime/client.ts'
 import { type Readers, SideAccess } from '../../src/realtime/side-access.ts'
 
 const entry = (): SideEntry => ({ unread: 0, mentions: 0, seen: 0, own: 0, mentioned: 0 })
+/** A page of `userId` whose sidebar shows `rooms`; its socket is open until the test closes it. */
 const page = (userId: number, rooms: number[]) =>
-  ({ user: { id: userId }, side: new Map(rooms.map((r) => [r, entry()])) as SideState }) as unknown as Client
+  ({
+    user: { id: userId },
+    side: new Map(rooms.map((r) => [r, entry()])) as SideState,
+    ws: { readyState: 1 },
+  }) as unknown as Client
+const closeSocket = (c: Client) => Object.assign(c.ws, { readyState: 3 })
 
 /** A database whose answers the test hands out one by one. */
 function controlledReaders() {
@@ -89,6 +95,27 @@ describe('sidebar entries follow access (SideAccess)', () => {
     db.asked[1]?.answer([1])
     await settle()
     assert.equal(ann.side?.has(7), true)
+  })
+
+  it('lets go of the entries of pages closed while the database cannot say', async () => {
+    const { db, dropped, restored, access } = setup()
+    const [ann, bea] = [page(1, [7]), page(2, [7])]
+    access.recheck([ann, bea], [7])
+    db.asked[0]?.answer(new Error('connection lost'))
+    await settle()
+    closeSocket(ann)
+    access.recheck([]) // the retry timer, or the next change
+    assert.deepEqual(
+      db.asked.slice(1).map((a) => [a.roomId, a.userIds]),
+      [[7, [2]]],
+      'a closed page is no longer asked about (nor kept)',
+    )
+    closeSocket(bea)
+    db.asked[1]?.answer([2])
+    await settle()
+    assert.deepEqual([dropped, restored], [[], []], 'nothing is sent to a page closed meanwhile')
+    access.recheck([])
+    assert.equal(db.asked.length, 2, 'nothing is held any more')
   })
 
   it('checks every room of a page when its person’s access changed (demoted), and a deleted room goes', async () => {
