@@ -130,7 +130,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     ws: {
       heartbeatMs: int(env, 'WS_HEARTBEAT_SECONDS', 30, 1, 3600) * 1000,
-      maxBufferedBytes: int(env, 'WS_MAX_BUFFERED_KB', 1024, 16, 1_048_576) * 1024,
+      maxBufferedBytes: int(env, 'WS_MAX_BUFFERED_KB', 1024, 256, 1_048_576) * 1024,
     },
   }
 }

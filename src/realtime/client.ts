@@ -73,7 +73,7 @@ export class Client {
   send(data: Buffer | string): void {
     const ws = this.ws
     if (ws.readyState !== WebSocket.OPEN) return
-    if (ws.bufferedAmount + data.length > this.maxBuffered) {
+    if (this.tooFarBehind(data.length)) {
       ws.terminate()
       return
     }
@@ -85,13 +85,22 @@ export class Client {
   sendDrained(data: Buffer | string): Promise<boolean> {
     const ws = this.ws
     if (ws.readyState !== WebSocket.OPEN) return Promise.resolve(false)
-    if (ws.bufferedAmount + data.length > this.maxBuffered) {
+    if (this.tooFarBehind(data.length)) {
       ws.terminate()
       return Promise.resolve(false)
     }
     return new Promise((resolve) =>
       ws.send(data, { binary: false }, (err) => resolve(!err && ws.readyState === WebSocket.OPEN)),
     )
+  }
+
+  /**
+   * Whether sending `bytes` more would leave more than the limit unsent. A socket with nothing unsent always
+   * takes the frame: one frame the server made (a long message full of mentions) must fit, whatever the limit.
+   */
+  private tooFarBehind(bytes: number): boolean {
+    const unsent = this.ws.bufferedAmount
+    return unsent > 0 && unsent + bytes > this.maxBuffered
   }
 
   /** Takes the held frames (newer than what the socket has) for sending; the socket stays held. */
@@ -108,7 +117,8 @@ export class Client {
     if (this.held) {
       this.held.push(frame)
       this.heldBytes += frame.data.length
-      if (this.heldBytes > this.maxBuffered) this.ws.terminate()
+      // One frame alone is never too much (see tooFarBehind).
+      if (this.heldBytes > this.maxBuffered && this.held.length > 1) this.ws.terminate()
       return
     }
     if (frame.seq > 0 && frame.seq <= this.lastSeq) return

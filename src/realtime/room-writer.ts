@@ -7,7 +7,10 @@ import type { Client, OutFrame } from './client.ts'
  * out in the same turn; a busy one's waits at most this long, and every socket write then carries several.
  */
 export const FLUSH_GAP_MS = 16
-/** The most one combined WebSocket message carries (one frame bigger than this goes alone). */
+/**
+ * The most one combined WebSocket message carries (one frame bigger than this goes alone), and never more than
+ * the sockets' catch-up piece size (a quarter of WS_MAX_BUFFERED_KB): no message comes near the limit.
+ */
 export const MAX_MESSAGE_BYTES = 64 * 1024
 
 /**
@@ -52,12 +55,14 @@ export class RoomWriter {
 
   /**
    * Several frames go as one WebSocket message (htmx swaps every partial in it, in order): one write. At most
-   * MAX_MESSAGE_BYTES to a message (long messages posted in a burst), so no message comes near the unsent-bytes
-   * limit a socket is cut at.
+   * a catch-up piece's size to a message (long messages posted in a burst), so no message comes near the
+   * unsent-bytes limit a socket is cut at.
    */
   private send(frames: OutFrame[]): void {
     if (frames.length === 0) return
-    for (const part of byteRuns(frames)) {
+    let most = MAX_MESSAGE_BYTES
+    for (const client of this.clients) most = Math.min(most, client.pieceBytes)
+    for (const part of byteRuns(frames, most)) {
       const combined = part.length === 1 ? undefined : Buffer.concat(part.map((f) => f.data))
       for (const client of this.clients) client.deliverMany(part, combined)
     }
@@ -67,13 +72,13 @@ export class RoomWriter {
   }
 }
 
-/** Consecutive runs of frames, each within MAX_MESSAGE_BYTES (or one frame). */
-function byteRuns(frames: OutFrame[]): OutFrame[][] {
+/** Consecutive runs of frames, each within `most` bytes (or one frame). */
+function byteRuns(frames: OutFrame[], most: number): OutFrame[][] {
   const runs: OutFrame[][] = [[]]
   let bytes = 0
   for (const f of frames) {
     const run = runs.at(-1) as OutFrame[]
-    if (run.length > 0 && bytes + f.data.length > MAX_MESSAGE_BYTES) {
+    if (run.length > 0 && bytes + f.data.length > most) {
       runs.push([f])
       bytes = f.data.length
     } else {

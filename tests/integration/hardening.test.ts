@@ -6,14 +6,22 @@ import { encodeFrame } from '../../src/realtime/envelope.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
 import { HttpUser } from '../support/http.ts'
-import { openSocket } from '../support/socket.ts'
+import { openSocket, type TestSocket } from '../support/socket.ts'
+
+/** The smallest WS_MAX_BUFFERED_KB there is (src/config.ts): what a busy room must live with. */
+const MIN_BUFFERED_KB = '256'
 
 for (const backend of backends()) {
   describe(`hardening [${backend.name}]`, { timeout: 60_000 }, () => {
     let app: TestApp
     let eve: HttpUser
     before(async () => {
-      app = await startTestApp(backend, { WS_HEARTBEAT_SECONDS: '1', WS_MAX_BUFFERED_KB: '64' })
+      app = await startTestApp(backend, {
+        WS_HEARTBEAT_SECONDS: '1',
+        WS_MAX_BUFFERED_KB: MIN_BUFFERED_KB,
+        MESSAGE_BURST: '50',
+        MESSAGES_PER_10S: '500',
+      })
       eve = await HttpUser.signUp(app.url, 'eve')
     })
     after(() => app?.close())
@@ -83,6 +91,31 @@ for (const backend of backends()) {
       assert.equal(await closed, 1006, 'the slow reader was cut (it reconnects and catches up)')
       assert.equal(fast.ws.readyState, WebSocket.OPEN)
       fast.ws.terminate()
+    })
+
+    it('keeps every reader of a busy room when one max-size mention-heavy message goes out (at the least limit)', async () => {
+      const fay = await HttpUser.signUp(app.url, 'gus')
+      const readers: TestSocket[] = []
+      for (const user of [eve, eve, fay, fay]) readers.push(await openSocket(user, 'general'))
+      const writer = await openSocket(eve, 'general')
+      // "@a @a …" up to the 4,000-character cap: each mention is a <span>, ~62 KB as a frame.
+      const heavy = '@a '.repeat(1333).trim()
+      const bodies = ['first', heavy, 'third', 'fourth', heavy, 'sixth', 'seventh', 'last of the burst']
+      const tag = Math.random().toString(36).slice(2, 8)
+      // All sent at once: stored in a group, published together, combined into one 16 ms run of the room.
+      for (const [i, body] of bodies.entries())
+        writer.sendMessage({ body, client_id: `burst${tag}${i}x`, _csrf: eve.csrf })
+      for (const r of [...readers, writer])
+        await Promise.race([
+          r.waitFor((f) => f.some((x) => x.includes('last of the burst')), 'the whole burst', 15_000),
+          r.closed.then((c) => assert.fail(`a reader was cut (${c.code})`)),
+        ])
+      for (const r of readers) {
+        const heavies = r.frames.filter((f) => f.includes('data-user="a"')).length
+        assert.equal(heavies, 2, 'both heavy messages arrived')
+        assert.equal(r.ws.readyState, WebSocket.OPEN)
+      }
+      for (const r of [...readers, writer]) r.ws.terminate()
     })
 
     it('closes a socket that floods frames faster than they are handled (1008)', async () => {

@@ -151,6 +151,7 @@ describe('a room channel under load', () => {
     )
     t.after(() => ch.close())
     ch.clients.add({
+      pieceBytes: MAX_MESSAGE_BYTES,
       deliverMany: (fs: OutFrame[], combined?: Buffer) =>
         sends.push({ seqs: fs.map((f) => f.seq), bytes: combined?.length ?? fs[0]?.data.length ?? 0 }),
     } as unknown as Client)
