@@ -14,14 +14,17 @@ export interface Admitted {
   clientId: string
 }
 
-/** The checks before storing: valid input, and the sender is within their rate limit (see checkMessage). */
+/**
+ * The checks before storing: valid input, and the sender is within their rate limit (see checkMessage).
+ * A no-JS form's key is one per page, and "Send again" posts it again: any post may be stored already.
+ */
 export async function admitMessage(
   deps: ChatDeps,
   viewer: User,
   room: Room,
   input: PostInput,
 ): Promise<Admitted> {
-  const { known, ...admitted } = checkMessage(deps, viewer, room, input)
+  const { known, ...admitted } = checkMessage(deps, viewer, room, input, true)
   if (!(await known)) await chargeMessage(deps, viewer)
   return admitted
 }
@@ -29,17 +32,22 @@ export async function admitMessage(
 /**
  * Valid input (or throws at once), and whether it is stored already. A send whose message is stored is a
  * retry whose answer was lost: it costs no token, so it is never refused as too quick and then handed back
- * to be sent again under a new key (stored twice). If the store cannot say, the send is charged as new.
+ * to be sent again under a new key (stored twice). Looked up only for a send that `mayBeStored` (a page's
+ * first try has a new key: no query for it, and nothing that waits on a silent database before its INSERT).
+ * If the store cannot say, `known` fails with the store's error, as storing it would.
  */
 export function checkMessage(
   deps: ChatDeps,
   viewer: User,
   room: Room,
   input: PostInput,
+  mayBeStored: boolean,
 ): Admitted & { known: Promise<boolean> } {
   const clientId = valid.clientId(input.clientId)
   const body = valid.body(input.body)
-  const known = keyStored(deps.db, room.id, storedKey(viewer.id, clientId, body)).catch(() => false)
+  const known = mayBeStored
+    ? keyStored(deps.db, room.id, storedKey(viewer.id, clientId, body))
+    : Promise.resolve(false)
   return { body, clientId, known }
 }
 

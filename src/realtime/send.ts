@@ -75,14 +75,14 @@ const charges = new WeakMap<Client, Promise<unknown>>()
 
 /**
  * Admits a message (valid; within the rate limit unless already stored). The stored-key lookups of a
- * socket's frames run at once, side by side; their charges are taken in the order the frames came.
+ * socket's resends run at once, side by side; their charges are taken in the order the frames came.
  */
 async function admitInOrder(
   deps: RealtimeDeps,
   client: Client,
-  frame: { body: unknown; clientId: unknown },
+  frame: { body: unknown; clientId: unknown; resend?: true },
 ): Promise<Admitted> {
-  const { known, ...admitted } = checkMessage(deps, client.user, client.room, frame)
+  const { known, ...admitted } = checkMessage(deps, client.user, client.room, frame, frame.resend === true)
   const charged = Promise.all([known, charges.get(client)]).then(([stored]) =>
     stored ? undefined : chargeMessage(deps, client.user),
   )
