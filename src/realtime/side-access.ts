@@ -8,8 +8,8 @@ export type Readers = (roomId: number, userIds: number[]) => Promise<Set<number>
 export interface SideAccessOut {
   /** The person may no longer read the room: their page drops its entry. */
   drop(client: Client, roomId: number): void
-  /** Entries put back after a check: their counts catch up on the next fold. */
-  restored(roomIds: number[]): void
+  /** Entries put back after a check (`byClient`: which, per page): their counts catch up on the next fold. */
+  restored(roomIds: number[], byClient: Map<Client, number[]>): void
 }
 
 const RETRY_MS = 5_000
@@ -104,17 +104,19 @@ export class SideAccess {
 
   private settle(allowed: Map<number, Set<number>>): void {
     const restored = new Set<number>()
+    const byClient = new Map<Client, number[]>()
     for (const [client, entries] of this.held) {
       if (closed(client)) continue
       for (const [id, entry] of entries) {
         if (allowed.get(id)?.has(client.user.id)) {
           client.side?.set(id, entry)
           restored.add(id)
+          byClient.set(client, [...(byClient.get(client) ?? []), id])
         } else this.out.drop(client, id)
       }
     }
     this.held.clear()
-    if (restored.size > 0) this.out.restored([...restored])
+    if (restored.size > 0) this.out.restored([...restored], byClient)
   }
 }
 

@@ -17,8 +17,15 @@ export class SideFrames {
   private readonly names = new Map<number, RoomName>()
   private readonly rendered = new Map<string, string>()
 
-  remember(rooms: RoomName[]): void {
-    for (const r of rooms) this.names.set(r.id, { id: r.id, slug: r.slug, name: r.name })
+  /** Keeps these rooms' names and addresses; returns the ids of those that changed (renamed, re-addressed). */
+  remember(rooms: RoomName[]): number[] {
+    const changed: number[] = []
+    for (const r of rooms) {
+      const was = this.names.get(r.id)
+      if (was && (was.name !== r.name || was.slug !== r.slug)) changed.push(r.id)
+      this.names.set(r.id, { id: r.id, slug: r.slug, name: r.name })
+    }
+    return changed
   }
 
   send(client: Client, roomIds: number[]): void {

@@ -1,4 +1,4 @@
-import { readersAmong } from '../chat/rooms.ts'
+import { sideCheck } from '../chat/side-check.ts'
 import { liveSidebar } from '../chat/sidebar.ts'
 import type { Client, SideState } from './client.ts'
 import type { Control } from './control.ts'
@@ -17,12 +17,32 @@ export function sideLive(
   sockets: { all: () => Iterable<Client>; of: (userId: number) => Iterable<Client> },
 ) {
   const frames = new SideFrames()
+  const send = (client: Client, roomIds: number[]) => frames.send(client, roomIds)
+  /** Rooms found renamed since their entries were last put back: those pages are sent the new name then. */
+  const renamed = new Set<number>()
+  const remember = (rooms: Parameters<SideFrames['remember']>[0]) => {
+    for (const id of frames.remember(rooms)) renamed.add(id)
+  }
   const access = new SideAccess(
-    (roomId, userIds) => readersAmong(deps.db, roomId, userIds),
-    { drop: (client, roomId) => frames.drop(client, roomId), restored: (ids) => unread.touch(ids) },
+    async (roomId, userIds) => {
+      const { readers, room } = await sideCheck(deps.db, roomId, userIds)
+      if (room) remember([room])
+      return readers
+    },
+    {
+      drop: (client, roomId) => frames.drop(client, roomId),
+      restored(ids, byClient) {
+        for (const [client, back] of byClient)
+          send(
+            client,
+            back.filter((id) => renamed.has(id) && id !== client.room.id),
+          )
+        for (const id of ids) renamed.delete(id)
+        unread.touch(ids)
+      },
+    },
     deps.log,
   )
-  const send = (client: Client, roomIds: number[]) => frames.send(client, roomIds)
   return {
     send,
     /** A page's sidebar counts start exact, from the database; from then on UnreadLive keeps them. */
@@ -32,7 +52,7 @@ export function sideLive(
       const side: SideState = new Map()
       for (const r of rooms) side.set(r.id, unread.entry(r.id, client.user, r.unread, r.mentions))
       client.side = side
-      frames.remember(rooms)
+      remember(rooms)
       // Access changed while the list was read: it may hold a room this person has just lost.
       if (version !== access.version) access.recheck([client])
       send(

@@ -30,6 +30,15 @@ function mentionsOf(s: TestSocket, m: Mark, id: number, words: string[]): string
   )
 }
 
+/** The last sidebar entry the socket was sent for the room, as HTML (its name and address). */
+function lastEntry(s: TestSocket, id: number): string | undefined {
+  const target = `<hx-partial hx-target="#side-${id}" hx-swap="outerHTML">`
+  return s.extras
+    .flatMap((f) => f.split('</hx-partial>'))
+    .filter((part) => part.startsWith(target))
+    .at(-1)
+}
+
 /** A fresh room name per test, so that no other room's frames can contain it. */
 let counter = 0
 const fresh = (what: string) => {
@@ -161,6 +170,27 @@ function cases(w: World, sockets: TestSocket[]) {
       await expectSilence(outsider, m, reader, { id, slug: renamed.slug }, words)
     },
 
+    /** A member's other pages show a private room's new name and address at once, and keep them. */
+    async renamedWhileMember() {
+      const r = fresh('was')
+      const id = await createRoom(w.admin(), { ...r, private: true })
+      const bea = await w.user('bea')
+      await addMember(w.admin(), id, bea.username)
+      const member = await open(bea)
+      await waitSide(member, id, { unread: 0 }, 'bea sees the room')
+      const renamed = fresh('now')
+      const res = await w.admin().post(`/admin/rooms/${id}`, { ...renamed, private: 'on' })
+      assert.equal(res.status, 303)
+      const shows = () => {
+        const html = lastEntry(member, id) ?? ''
+        return html.includes(renamed.name) && html.includes(`/rooms/${renamed.slug}"`)
+      }
+      await member.waitFor(shows, 'the entry shows the new name and address')
+      await say(w.admin(), renamed.slug, 'after the rename')
+      await waitSide(member, id, { unread: 1 }, 'the badge moves')
+      assert.ok(shows(), `still the new name: ${lastEntry(member, id)}`)
+    },
+
     async demoted() {
       const r = fresh('demoted')
       const id = await createRoom(w.admin(), { ...r, private: true })
@@ -230,6 +260,7 @@ for (const backend of backends()) {
       c.madePrivateAndRenamed,
     )
     it('a rename of a private room never reaches someone removed from it', c.renamedWhileNotMember)
+    it('a private room renamed: its members’ other pages show the new name and address', c.renamedWhileMember)
     it('a demoted admin loses the private rooms they are not a member of', c.demoted)
     it('a deactivated person’s pages are closed and sent nothing more', c.deactivated)
   })
@@ -276,6 +307,7 @@ describe('sidebar entries follow room access across two nodes', {
     'renamed while not a member: the new name never reaches the other node’s outsider',
     c.renamedWhileNotMember,
   )
+  it('renamed: the other node’s pages of its members show the new name', c.renamedWhileMember)
   it('demoted: the other node drops the private rooms', c.demoted)
 })
 
