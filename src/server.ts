@@ -14,6 +14,7 @@ import { createMetrics } from './metrics/metrics.ts'
 import { memoryPresence } from './presence/memory.ts'
 import { redisPresence } from './presence/redis.ts'
 import { createRealtime } from './realtime/index.ts'
+import { SEND_GRACE_MS, stopInOrder } from './shutdown.ts'
 import type { Store } from './store/db.ts'
 import { openMigratedStore } from './store/migrate.ts'
 import { deleteExpiredSessions } from './store/sessions.repo.ts'
@@ -86,23 +87,20 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(sweep)
-      const closed = new Promise((resolve) => server.close(resolve))
+      const http = new Promise((resolve) => server.close(resolve))
       server.closeIdleConnections()
       // The sockets' sends under way finish and are answered, then the sockets close with 1012.
-      const inFlight = [realtime.stop(10_000)]
-      // Sends and requests already under way may finish (up to 10 s); then whatever is left is cut.
-      let timer: NodeJS.Timeout | undefined
-      const grace = new Promise((resolve) => {
-        timer = setTimeout(resolve, 10_000)
+      await stopInOrder({
+        sockets: realtime.stop(SEND_GRACE_MS),
+        http,
+        cutHttp: () => server.closeAllConnections(),
+        closeBackends: async () => {
+          await bus.close()
+          await limiter.close?.()
+          await presence.close()
+          await store.close()
+        },
       })
-      await Promise.race([Promise.allSettled([...inFlight, closed]), grace])
-      clearTimeout(timer)
-      server.closeAllConnections()
-      await closed
-      await bus.close()
-      await limiter.close?.()
-      await presence.close()
-      await store.close()
       log.info('parley stopped')
     })()
     return stopping

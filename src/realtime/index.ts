@@ -38,7 +38,7 @@ export interface Realtime {
 }
 
 /** How long a stopping node waits for its sockets to answer the 1012 close before it cuts them. */
-const CLOSE_WAIT_MS = 2000
+export const CLOSE_WAIT_MS = 2000
 
 function within(ms: number, work: Promise<unknown>): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined
