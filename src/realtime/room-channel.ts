@@ -27,6 +27,8 @@ export class RoomChannel {
   ready: Promise<void> = Promise.resolve()
   private readonly pending = new Map<number, OutFrame>()
   private repairTimer: NodeJS.Timeout | undefined
+  /** A repair read is under way: frames arriving meanwhile wait for it rather than start reads of their own. */
+  private repairing = false
 
   constructor(
     readonly roomId: number,
@@ -85,15 +87,26 @@ export class RoomChannel {
     }
   }
 
-  private scheduleRepair(): void {
-    if (this.repairTimer) return
-    const wait = this.busDown() ? 0 : REPAIR_AFTER_MS
+  /** One repair at a time: the next is scheduled once it settles, if gaps remain (after a failed read, not at once). */
+  private scheduleRepair(failed = false): void {
+    if (this.repairTimer || this.repairing) return
+    const wait = this.busDown() && !failed ? 0 : REPAIR_AFTER_MS
     this.repairTimer = setTimeout(() => {
       this.repairTimer = undefined
-      this.repair().catch((err) =>
-        this.log.warn({ room: this.roomId, err: (err as Error).message }, 'gap repair failed'),
+      this.repairing = true
+      this.repair().then(
+        () => this.repaired(false),
+        (err) => {
+          this.log.warn({ room: this.roomId, err: (err as Error).message }, 'gap repair failed')
+          this.repaired(true)
+        },
       )
     }, wait)
+  }
+
+  private repaired(failed: boolean): void {
+    this.repairing = false
+    if (this.pending.size > 0) this.scheduleRepair(failed)
   }
 
   /**
@@ -113,7 +126,6 @@ export class RoomChannel {
       'gaps repaired',
     )
     this.apply(page.frames, page.through)
-    if (this.pending.size > 0) this.scheduleRepair()
   }
 
   /**

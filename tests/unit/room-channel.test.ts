@@ -86,6 +86,35 @@ describe('a room channel', () => {
     assert.deepEqual(reads, [[0, 9]], 'one read, from the last delivered to the newest waiting')
   })
 
+  it('while the bus is down, reads a gap once however many frames arrive during the read', async (t) => {
+    const got: number[] = []
+    const reads: Array<[number, number]> = []
+    const load: LoadFrames = async (_room, after, before) => {
+      reads.push([after, before])
+      await new Promise((r) => setTimeout(r, 50))
+      const frames: Frame[] = []
+      for (let s = after + 1; s < before; s++) frames.push(frame(s))
+      return { frames, through: before - 1, more: false }
+    }
+    const busDown = () => true
+    const ch = new RoomChannel(1, 0, load, pino({ level: 'silent' }), undefined, false, busDown)
+    t.after(() => ch.close())
+    const deliver = (f: OutFrame) => got.push(f.seq)
+    ch.clients.add({ deliver, deliverMany: (fs: OutFrame[]) => fs.forEach(deliver) } as unknown as Client)
+    // Frame 3 comes with 1 and 2 missing; 4..12 keep coming, a few ms apart, while 1..2 are being read.
+    ch.receive(frame(3))
+    for (let s = 4; s <= 12; s++) {
+      await new Promise((r) => setTimeout(r, 3))
+      ch.receive(frame(s))
+    }
+    await until(() => got.length === 12)
+    assert.deepEqual(
+      got,
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    )
+    assert.deepEqual(reads, [[0, 3]], 'one read of the gap, not one per frame that arrived meanwhile')
+  })
+
   it('catches up from the database after the bus lost frames (resync)', async (t) => {
     const { ch, got } = channel(t, 700)
     await ch.resync()
