@@ -1,4 +1,9 @@
-/** How many sockets each client address has open on this node. */
+import { addressKey } from '../chat/limits.ts'
+
+/**
+ * How many sockets each client address has open on this node. An address is counted as sign-in counts it
+ * (addressKey): IPv6 per /64, since one client holds a whole /64 and could take a new address per socket.
+ */
 export class IpCap {
   private readonly perIp = new Map<string, number>()
 
@@ -7,20 +12,22 @@ export class IpCap {
    * moment cannot all slip under the cap. Released by the hub's `leave`, or by the upgrade when it refuses.
    */
   reserve(ip: string, cap: number): boolean {
-    const n = this.perIp.get(ip) ?? 0
+    const key = addressKey(ip)
+    const n = this.perIp.get(key) ?? 0
     if (n >= cap) return false
-    this.perIp.set(ip, n + 1)
+    this.perIp.set(key, n + 1)
     return true
   }
 
   /** Places an address holds now (sockets open, and upgrades still being checked). */
   taken(ip: string): number {
-    return this.perIp.get(ip) ?? 0
+    return this.perIp.get(addressKey(ip)) ?? 0
   }
 
   release(ip: string): void {
-    const left = (this.perIp.get(ip) ?? 0) - 1
-    if (left > 0) this.perIp.set(ip, left)
-    else this.perIp.delete(ip)
+    const key = addressKey(ip)
+    const left = (this.perIp.get(key) ?? 0) - 1
+    if (left > 0) this.perIp.set(key, left)
+    else this.perIp.delete(key)
   }
 }
