@@ -1,9 +1,9 @@
 import type { Message, Room, RoomEvent } from '../chat/types.ts'
 import { eta } from './eta.ts'
-import { type ComposerView, messageView, type PageView } from './view-models.ts'
+import { messageView } from './view-models.ts'
 
 // Every frame of the room's order starts with `<!--seq N-->`: the page keeps the highest N it has seen and
-// resumes from it after a reconnect. htmx ignores the comment.
+// resumes from it after a reconnect. htmx ignores the comment. (Catch-up frames: catch-up-frames.ts.)
 
 /** The frame every socket of the room receives for a room event: rendered once, sent as is to all. */
 export function renderEventFrame(event: RoomEvent): string {
@@ -16,11 +16,6 @@ export function renderEventFrame(event: RoomEvent): string {
 
 export function renderMessageFrame(message: Message): string {
   return renderEventFrame({ kind: 'created', seq: message.seq, message })
-}
-
-/** The frame only the sender receives: a fresh composer, or the same one with its error and text kept. */
-export function renderComposerFrame(composer: ComposerView): string {
-  return eta.render('/frames/composer', composer)
 }
 
 // The answers to one send, for its page only, keyed by the key the page gave it: its "sending…" entry
@@ -39,17 +34,6 @@ export function renderSendError(key: string | undefined, error: string): string 
 /** Not stored yet, or not known to be: the entry stays, saying why, and the page sends it again (same key). */
 export function renderSendRetry(key: string, body: string, note: string): string {
   return eta.render('/frames/send-retry', { key, body, note })
-}
-
-/** Catch-up for a reconnected socket: what it missed, in order, in one frame; it then has everything to `lastSeq`. */
-export function renderReplayFrame(events: RoomEvent[], lastSeq: number): string {
-  const views = events.map((e) => ({ kind: e.kind, seq: e.seq, message: messageView(e.message) }))
-  return eta.render('/frames/replay', { events: views, lastSeq })
-}
-
-/** Too much was missed: the log is rendered afresh (latest page) instead. */
-export function renderReloadFrame(history: PageView, lastSeq: number): string {
-  return eta.render('/frames/reload', { history, lastSeq })
 }
 
 /** A room's header (and composer, when archived or reopened) changed: the same frame for every open page. */

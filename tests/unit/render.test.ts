@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Message, Room } from '../../src/chat/types.ts'
-import {
-  renderComposerFrame,
-  renderEventFrame,
-  renderMessageFrame,
-  renderReplayFrame,
-  renderRoomFrame,
-} from '../../src/render/frames.ts'
+import { reloadPieces, replayPieces } from '../../src/render/catch-up-frames.ts'
+import { renderEventFrame, renderMessageFrame, renderRoomFrame } from '../../src/render/frames.ts'
 import { escapeHtml, linkify } from '../../src/render/linkify.ts'
 import { renderRoomPage } from '../../src/render/pages.ts'
 import { pageView } from '../../src/render/view-models.ts'
@@ -69,20 +64,27 @@ describe('message rendering', () => {
     assert.doesNotMatch(html, /<script>/)
   })
 
-  it('renders the composer frame for #composer only, keeping text and error', () => {
-    const frame = renderComposerFrame({
-      slug: 'general',
-      live: true,
-      csrf: 'tok',
-      clientId: 'abcdefgh',
-      body: 'a<b',
-      error: 'Too long',
+  it('renders the composer in the room page keeping text and error (the no-JS answer to a refused post)', () => {
+    const page = renderRoomPage({
+      viewer: { user: { id: 3, username: 'alice', role: 'member' }, csrf: 'tok' },
+      room,
+      lastSeq: 7,
+      sidebar: [{ ...room, unread: 0, mentions: 0 }],
+      history: pageView(room, { messages: [], hasOlder: false, hasNewer: false }),
+      composer: {
+        slug: 'general',
+        live: true,
+        csrf: 'tok',
+        clientId: 'abcdefgh',
+        body: 'a<b',
+        error: 'Too long',
+      },
     })
-    assert.match(frame, /^<hx-partial hx-target="#composer" hx-swap="outerHTML">/)
-    assert.match(frame, />a&lt;b<\/textarea>/)
-    assert.match(frame, /role="alert">Too long</)
-    assert.match(frame, /name="client_id" value="abcdefgh"/)
-    assert.match(frame, / hx-ws:send/)
+    const form = /<form[^>]*id="composer"[\s\S]*?<\/form>/.exec(page)?.[0] ?? ''
+    assert.match(form, />a&lt;b<\/textarea>/)
+    assert.match(form, /role="alert">Too long</)
+    assert.match(form, /name="client_id" value="abcdefgh"/)
+    assert.match(form, / hx-ws:send/)
   })
 })
 
@@ -106,19 +108,45 @@ describe('room event frames', () => {
   })
 
   it('replays posts, edits and deletions in order, under the last seq it covers', () => {
-    const frame = renderReplayFrame(
-      [
-        { kind: 'created', seq: 8, message: { ...message, id: 43, seq: 8 } },
-        { kind: 'edited', seq: 9, message: edited },
-        { kind: 'deleted', seq: 11, message: { ...message, id: 44, seq: 5 } },
-      ],
-      12,
-    )
+    const pieces = [
+      ...replayPieces(
+        [
+          { kind: 'created', seq: 8, message: { ...message, id: 43, seq: 8 } },
+          { kind: 'edited', seq: 9, message: edited },
+          { kind: 'deleted', seq: 11, message: { ...message, id: 44, seq: 5 } },
+        ],
+        12,
+        64 * 1024,
+      ),
+    ]
+    assert.equal(pieces.length, 1, 'one piece when it fits')
+    const frame = pieces[0] as string
     assert.match(frame, /^<!--seq 12-->/)
     const order = [...frame.matchAll(/<hx-partial hx-target="#(message-\d+|messages)" hx-swap="(\w+)"/g)].map(
       (m) => `${m[1]} ${m[2]}`,
     )
     assert.deepEqual(order, ['messages beforeend', 'message-42 outerHTML', 'message-44 delete'])
+  })
+
+  it('cuts a long replay into pieces, each under the last seq it holds, one event more only when alone', () => {
+    const events = [8, 9, 10].map((seq) => ({
+      kind: 'created' as const,
+      seq,
+      message: { ...message, id: 40 + seq, seq, body: 'x'.repeat(1000) },
+    }))
+    const pieces = [...replayPieces(events, 12, 1500)]
+    assert.deepEqual(
+      pieces.map((p) => /^<!--seq (\d+)-->/.exec(p)?.[1]),
+      ['8', '9', '12'],
+    )
+  })
+
+  it('re-renders the latest page for a reader too far behind: the first piece replaces the log', () => {
+    const history = pageView(room, { messages: [message], hasOlder: true, hasNewer: false })
+    const [first, ...rest] = [...reloadPieces(history, 12, 64 * 1024)]
+    assert.equal(rest.length, 0)
+    assert.match(first as string, /^<!--seq 12--><hx-partial hx-target="#messages" hx-swap="innerHTML">/)
+    assert.equal(article(first as string), article(renderMessageFrame(message)))
   })
 
   it('updates the header of every open page of a room, escaping its name and topic', () => {
