@@ -50,9 +50,10 @@ export function busAnnouncer(bus: Bus, hub: Hub, prefix: string, log: Logger, me
       const html = renderRoomFrame(r)
       const payload = r.private ? encodePrivateHead(html) : encodeFrame({ seq: 0, html })
       publish(roomTopic(prefix, r.id), payload, { room: r.id })
-      // A private room's new name or address goes to no sidebar that should not have it, even one a lost
-      // notice left behind: its entries are checked again on every node.
-      if (r.private) control({ kind: 'room-access', id: r.id })
+      // Its sidebar entries are checked again on every node, which reads its name and address anew: a private
+      // room's new name goes to no sidebar that should not have it (even one a lost notice left behind), and
+      // every sidebar that keeps the room shows the new name at once.
+      control({ kind: 'room-access', id: r.id })
     },
     roomDeleted: (roomId) => control({ kind: 'room-deleted', id: roomId }),
     roomAccessChanged: (roomId) => control({ kind: 'room-access', id: roomId }),

@@ -170,16 +170,18 @@ function cases(w: World, sockets: TestSocket[]) {
       await expectSilence(outsider, m, reader, { id, slug: renamed.slug }, words)
     },
 
-    /** A member's other pages show a private room's new name and address at once, and keep them. */
-    async renamedWhileMember() {
+    /** A member's other pages show a room's new name and address at once (private or open), and keep them. */
+    async renamedWhileMember(isPrivate = true) {
       const r = fresh('was')
-      const id = await createRoom(w.admin(), { ...r, private: true })
+      const id = await createRoom(w.admin(), { ...r, private: isPrivate })
       const bea = await w.user('bea')
-      await addMember(w.admin(), id, bea.username)
+      if (isPrivate) await addMember(w.admin(), id, bea.username)
       const member = await open(bea)
       await waitSide(member, id, { unread: 0 }, 'bea sees the room')
       const renamed = fresh('now')
-      const res = await w.admin().post(`/admin/rooms/${id}`, { ...renamed, private: 'on' })
+      const res = await w
+        .admin()
+        .post(`/admin/rooms/${id}`, { ...renamed, ...(isPrivate && { private: 'on' }) })
       assert.equal(res.status, 303)
       const shows = () => {
         const html = lastEntry(member, id) ?? ''
@@ -260,7 +262,10 @@ for (const backend of backends()) {
       c.madePrivateAndRenamed,
     )
     it('a rename of a private room never reaches someone removed from it', c.renamedWhileNotMember)
-    it('a private room renamed: its members’ other pages show the new name and address', c.renamedWhileMember)
+    it('a private room renamed: its members’ other pages show the new name and address', () =>
+      c.renamedWhileMember(true))
+    it('an open room renamed: everyone’s other pages show the new name and address', () =>
+      c.renamedWhileMember(false))
     it('a demoted admin loses the private rooms they are not a member of', c.demoted)
     it('a deactivated person’s pages are closed and sent nothing more', c.deactivated)
   })
@@ -307,7 +312,8 @@ describe('sidebar entries follow room access across two nodes', {
     'renamed while not a member: the new name never reaches the other node’s outsider',
     c.renamedWhileNotMember,
   )
-  it('renamed: the other node’s pages of its members show the new name', c.renamedWhileMember)
+  it('renamed: the other node’s pages of its members show the new name', () => c.renamedWhileMember(true))
+  it('an open room renamed: the other node’s pages show the new name', () => c.renamedWhileMember(false))
   it('demoted: the other node drops the private rooms', c.demoted)
 })
 
