@@ -1,6 +1,7 @@
 import { type Bus, roomTopic } from '../bus/bus.ts'
 import type { Logger } from '../log.ts'
 import type { DeliveryStats } from '../metrics/metrics.ts'
+import { NO_ACCESS, type Readers, recheckAccess } from './access-recheck.ts'
 import type { Client } from './client.ts'
 import type { Control } from './control.ts'
 import { decodeFrame, decodeTyping, type Frame, type TypingSignal } from './envelope.ts'
@@ -8,8 +9,7 @@ import { IpCap } from './ip-cap.ts'
 import { decodePrivateHead } from './private-head.ts'
 import { type LoadFrames, RoomChannel } from './room-channel.ts'
 
-/** Which of these people may still read the room (from the database). */
-export type Readers = (roomId: number, userIds: number[]) => Promise<Set<number>>
+export type { Readers }
 
 /** What else follows the room's sockets: presence (joins and leaves) and typing signals from the topic. */
 export interface HubHooks {
@@ -21,7 +21,7 @@ export interface HubHooks {
 }
 
 /** Close codes htmx does not reconnect after; public/chat.js tells the reader what happened for each. */
-export const CLOSE = { signedOut: 4401, noAccess: 4403, roomGone: 4404 } as const
+export const CLOSE = { signedOut: 4401, noAccess: NO_ACCESS, roomGone: 4404 } as const
 
 /**
  * This node's sockets by room. A room's bus topic is subscribed while at least one local socket is in it,
@@ -130,19 +130,9 @@ export class Hub {
         )
   }
 
-  /**
-   * Closes the sockets of people who may no longer read the room (removed, the room made private, demoted);
-   * a private room's new `head`, if given, goes to the others only then (private-head.ts).
-   */
+  /** Closes the sockets of people who may no longer read the room, holding their frames meanwhile. */
   private recheck(roomId: number, clients: Client[], head?: Buffer): void {
-    if (clients.length === 0) return
-    this.readers(roomId, [...new Set(clients.map((c) => c.user.id))])
-      .then((allowed) => {
-        for (const c of clients)
-          if (!allowed.has(c.user.id)) c.ws.close(CLOSE.noAccess, 'no access')
-          else if (head) c.deliver({ seq: 0, data: head })
-      })
-      .catch((err) => this.log.error({ room: roomId, err: (err as Error).message }, 'access recheck failed'))
+    recheckAccess(this.readers, this.log, roomId, clients, head)
   }
 
   /** Closes every socket, e.g. with 1012 on restart (htmx reconnects, to this node or another). */
