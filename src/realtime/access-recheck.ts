@@ -17,6 +17,7 @@ const CHECK_FAILED = 1011
  * (private-head.ts); the others are closed, their held frames never sent. If the database cannot say, the
  * sockets are closed in a way the page reconnects from, rather than left open unchecked.
  * A socket still catching up is not held here (its catch-up lets it go live); the check closes it just the same.
+ * Settles once the sockets are dealt with; never rejects.
  */
 export function recheckAccess(
   readers: Readers,
@@ -24,11 +25,11 @@ export function recheckAccess(
   roomId: number,
   clients: Client[],
   head?: Buffer,
-): void {
-  if (clients.length === 0) return
+): Promise<void> {
+  if (clients.length === 0) return Promise.resolve()
   const gated = new Set(clients.filter((c) => c.held === null))
   for (const c of gated) c.held = []
-  readers(roomId, [...new Set(clients.map((c) => c.user.id))])
+  return readers(roomId, [...new Set(clients.map((c) => c.user.id))])
     .then((allowed) => {
       for (const c of clients) {
         if (!allowed.has(c.user.id)) {

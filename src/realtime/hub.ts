@@ -7,6 +7,7 @@ import type { Control } from './control.ts'
 import { decodeFrame, decodeTyping, type Frame, type TypingSignal } from './envelope.ts'
 import { IpCap } from './ip-cap.ts'
 import { decodePrivateHead } from './private-head.ts'
+import { RecentNotices } from './recent-notices.ts'
 import { type LoadFrames, RoomChannel } from './room-channel.ts'
 
 export type { Readers }
@@ -32,6 +33,7 @@ export class Hub {
   readonly clients = new Set<Client>()
   /** Sockets per client address, capped (SOCKETS_PER_IP). */
   readonly ips = new IpCap()
+  private readonly recent = new RecentNotices()
 
   constructor(
     private readonly bus: Bus,
@@ -65,7 +67,10 @@ export class Hub {
     }
     channel.clients.add(client)
     this.hooks.joined?.(client)
-    return channel.ready
+    // Its upgrade may have read access before a notice this node has since acted on: checked again, and its
+    // frames (its catch-up first) wait for the answer.
+    if (!this.recent.concerns(client)) return channel.ready
+    return Promise.all([channel.ready, this.recheck(roomId, [client])]).then(() => undefined)
   }
 
   leave(client: Client): void {
@@ -111,6 +116,7 @@ export class Hub {
   /** Acts on a control notice, from this node or another: closes the sockets it is about. */
   control(notice: Control): void {
     this.hooks.control?.(notice)
+    this.recent.note(notice)
     const close = (match: (c: Client) => boolean, code: number, reason: string) => {
       for (const client of this.clients) if (match(client)) client.ws.close(code, reason)
     }
@@ -131,8 +137,8 @@ export class Hub {
   }
 
   /** Closes the sockets of people who may no longer read the room, holding their frames meanwhile. */
-  private recheck(roomId: number, clients: Client[], head?: Buffer): void {
-    recheckAccess(this.readers, this.log, roomId, clients, head)
+  private recheck(roomId: number, clients: Client[], head?: Buffer): Promise<void> {
+    return recheckAccess(this.readers, this.log, roomId, clients, head)
   }
 
   /** Closes every socket, e.g. with 1012 on restart (htmx reconnects, to this node or another). */

@@ -146,4 +146,40 @@ describe('sockets follow room access: the new head of a private room, and frames
     await turns()
     assert.deepEqual(a.closes, [1011])
   })
+
+  it('checks again a socket that joins just after a notice about its room: its upgrade may have read access before', async () => {
+    const { db, hub } = setup()
+    hub.control({ kind: 'room-access', id: room.id })
+    assert.equal(db.asked.length, 0, 'no socket here yet: nothing to ask')
+    const late = page(2, room.id)
+    let joined = false
+    const join = hub.join(late.client).then(() => {
+      joined = true
+    })
+    await turns()
+    assert.equal(joined, false, 'its frames (the catch-up first) wait for the answer')
+    assert.deepEqual(
+      db.asked.map((a) => [a.roomId, a.userIds]),
+      [[room.id, [2]]],
+    )
+    db.asked[0]?.answer([])
+    await join
+    assert.deepEqual(late.closes, [4403])
+  })
+
+  it('checks a joining socket of a person whose access just changed, and no other', async () => {
+    const { db, hub } = setup()
+    hub.control({ kind: 'user-access', id: 3 })
+    await hub.join(page(1, room.id).client)
+    assert.equal(db.asked.length, 0, 'someone else joining is not checked')
+    const dee = page(3, room.id)
+    const join = hub.join(dee.client)
+    assert.deepEqual(
+      db.asked.map((a) => a.userIds),
+      [[3]],
+    )
+    db.asked[0]?.answer([3])
+    await join
+    assert.deepEqual(dee.closes, [], 'still allowed: stays')
+  })
 })
