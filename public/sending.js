@@ -1,7 +1,8 @@
 // Messages on their way. Each send gets a key of its own, made here when it is sent (the form's hidden
 // client_id is the no-JS key, one per page), and stays listed as "sending…" until the server answers:
 // - stored: the entry goes once the message itself is on the page (it comes through the room, like everyone's);
-// - refused: the error shows in the composer and the text comes back into it, before what is being typed now;
+// - refused: the error shows in the composer and the text comes back into it, before what is being typed now
+//   (one refused text at a time: any other stays listed, with its own "Send again");
 // - not stored yet, or not known to be (the database away): the entry says so and is sent again, same key
 //   and text, which the server stores once whatever happened to the first try.
 // After a reconnect, what went out on the old socket without an answer is sent again, after the resume frame.
@@ -9,7 +10,10 @@
   const box = () => document.getElementById('composer-body')
   const list = () => document.getElementById('sending')
   const MAX_WAIT_MS = 30_000
-  /** key → { text, data: the frame as sent (null until it goes out), socket it went out on, tries, timer } */
+  /**
+   * key → { text, data: the frame as sent (null until it goes out), socket it went out on, tries, timer,
+   * held: refused and listed with "Send again" (not sent again by itself) }
+   */
   const pending = new Map()
   let socket = null
   let lastMinted = null
@@ -64,7 +68,7 @@
   // chat.js has just said where the page is (the resume frame): what the old socket never answered goes again.
   document.addEventListener('parley:resumed', (e) => {
     socket = e.detail.socket
-    for (const entry of pending.values()) resend(entry)
+    for (const entry of pending.values()) if (!entry.held) resend(entry)
   })
 
   // Marked as a resend: the server never refuses one as too quick (its first try may be stored), it says
@@ -96,20 +100,47 @@
     }, wait)
   }
 
-  // Refused texts come back, in the order sent, before whatever is in the box now.
+  // A refused text comes back into the box, before whatever is being typed now, unless a refused text is
+  // there already: then it stays listed, with its own "Send again", so two refused messages never become one.
   const restore = (failed) => {
-    const texts = failed.map((li) => pending.get(keyOf(li))?.text ?? '').filter((t) => t.trim())
     for (const li of failed) {
-      clearTimeout(pending.get(keyOf(li))?.timer)
-      pending.delete(keyOf(li))
+      const key = keyOf(li)
+      const entry = pending.get(key)
+      clearTimeout(entry?.timer)
+      const el = box()
+      if (entry?.text.trim() && el?.getAttribute('aria-invalid') === 'true') {
+        entry.held = true
+        li.replaceWith(heldItem(key, entry.text))
+        continue
+      }
+      pending.delete(key)
       li.remove()
+      if (!el || !entry?.text.trim()) continue
+      el.value = [entry.text, ...(el.value.trim() ? [el.value] : [])].join('\n')
+      el.setAttribute('aria-invalid', 'true')
+      el.setAttribute('aria-describedby', 'composer-error')
+      document.dispatchEvent(new CustomEvent('parley:draft'))
     }
-    const el = box()
-    if (!el || texts.length === 0) return
-    el.value = [...texts, ...(el.value.trim() ? [el.value] : [])].join('\n')
-    el.setAttribute('aria-invalid', 'true')
-    el.setAttribute('aria-describedby', 'composer-error')
-    document.dispatchEvent(new CustomEvent('parley:draft'))
+  }
+
+  // "Send again": the same key and text, as a resend (stored once whatever became of the first try).
+  const heldItem = (key, text) => {
+    const li = entryItem(key, text)
+    li.className = 'send held'
+    const again = document.createElement('button')
+    again.type = 'button'
+    again.textContent = 'Send again'
+    li.querySelector('.state').textContent = 'not sent'
+    li.append(' ', again)
+    again.addEventListener('click', () => {
+      const entry = pending.get(key)
+      if (!entry) return li.remove()
+      entry.held = false
+      entry.socket = null
+      li.replaceWith(entryItem(key, text))
+      resend(entry)
+    })
+    return li
   }
 
   document.addEventListener('htmx:ws:after:message:incoming', () => {

@@ -35,6 +35,14 @@ async function instrument(context: BrowserContext): Promise<void> {
   })
 }
 
+/** Waits until the log shows this text once. */
+const shown = (page: Page, text: string, timeout: number) =>
+  page.waitForFunction(
+    (t) => [...document.querySelectorAll('#messages article.message .body')].some((e) => e.textContent === t),
+    text,
+    { timeout: Math.max(1, timeout) },
+  )
+
 const sentWith = async (page: Page, text: string) =>
   (await page.evaluate(() => (window as unknown as { __sent: string[] }).__sent))
     .map((d) => JSON.parse(d) as Frame)
@@ -81,5 +89,60 @@ describe('sends answered "trying again"', { timeout: 120_000 }, () => {
     assert.equal(await storedWithBody(app, text), 1, 'stored once')
     await waitForBody(erin, text)
     assert.equal(await countBody(erin, text), 1, 'shown once')
+  })
+})
+
+describe('several sends refused at once', { timeout: 120_000 }, () => {
+  let app: TestApp
+  let browser: Browser
+
+  before(async () => {
+    // Burst 1, a token every 3.3 s: quick sends past the first are refused as "Slow down".
+    app = await startTestApp(primaryBackend(), { MESSAGE_BURST: '1', MESSAGES_PER_10S: '3' })
+    browser = await launchChromium()
+  })
+  after(async () => {
+    await browser?.close()
+    await app?.close()
+  })
+
+  it('come back one at a time: the first into the box, the others listed with "Send again", never joined into one', async () => {
+    const context = await userContext(browser, app.url, 'gil')
+    await instrument(context)
+    const gil = await openRoom(context, app.url, 'general')
+    const texts = ['refused one', 'refused two', 'refused three']
+    await composer(gil).fill('allowed')
+    await gil.getByRole('button', { name: 'Send' }).click()
+    await waitForBody(gil, 'allowed')
+    // Three sends at once (as quick as a page resending after a reconnect): all three refused.
+    await gil.evaluate((all) => {
+      const form = document.getElementById('composer') as HTMLFormElement
+      const box = document.getElementById('composer-body') as HTMLTextAreaElement
+      for (const text of all) {
+        box.value = text
+        form.requestSubmit()
+      }
+    }, texts)
+    const held = gil.locator('#sending > li.held')
+    await held.nth(1).waitFor()
+    assert.equal(await composer(gil).inputValue(), 'refused one', 'only the first refused text is in the box')
+    assert.deepEqual(await held.locator('.body').allTextContents(), ['refused two', 'refused three'])
+    assert.match(await gil.locator('#composer-error').innerText(), /Slow down/)
+    // "Send again": the same key and text, as a resend: told "trying again" while too quick, never refused.
+    // (each click turns its entry back into "sending…", so the next is the first one left)
+    for (let i = 0; i < 2; i++) await held.first().getByRole('button', { name: 'Send again' }).click()
+    for (const text of ['refused two', 'refused three']) await shown(gil, text, 30_000)
+    // The box's text is a new send: refused as too quick it comes back into the box, and is sent again.
+    for (let tries = 0; (await countBody(gil, 'refused one')) === 0; tries++) {
+      assert.ok(tries < 8, '"refused one" sent from the box')
+      if ((await composer(gil).inputValue()) === 'refused one')
+        await gil.getByRole('button', { name: 'Send' }).click()
+      await shown(gil, 'refused one', 4000).catch(() => undefined)
+    }
+    for (const text of [...texts, 'allowed'])
+      assert.equal(await storedWithBody(app, text), 1, `"${text}" once`)
+    const again = (await sentWith(gil, 'refused two')).concat(await sentWith(gil, 'refused three'))
+    assert.ok(again.filter((f) => f.resend).length >= 2, 'sent again as resends')
+    assert.equal(new Set(again.map((f) => f.client_id)).size, 2, 'each with its own first key')
   })
 })
