@@ -93,5 +93,17 @@ for (const backend of backends()) {
         assert.equal(await storedWithBody(app, body), 1)
       }
     })
+
+    it('without JavaScript too: "Send again" of a stored post costs no token, past the burst', async () => {
+      const eve = await HttpUser.signUp(app.url, 'eve')
+      const post = (key: string, body: string) =>
+        eve.post('/rooms/general/messages', { body, client_id: key })
+      const keys = Array.from({ length: 5 }, () => randomUUID())
+      for (const [i, key] of keys.entries()) assert.equal((await post(key, `posted ${i}`)).status, 303)
+      for (let round = 0; round < 2; round++)
+        for (const [i, key] of keys.entries())
+          assert.equal((await post(key, `posted ${i}`)).status, 303, `"Send again" of post ${i} is answered`)
+      for (let i = 0; i < 5; i++) assert.equal(await storedWithBody(app, `posted ${i}`), 1)
+    })
   })
 }
