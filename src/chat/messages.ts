@@ -63,8 +63,8 @@ export async function storeMessage(
   const at = { ...room, lastSeq: stored.message.seq }
   if (stored.created) deps.announce.messageCreated(at, stored.message)
   // A retry of a stored message: its first try may have committed without being announced (the database
-  // connection died before it answered). Its frame goes out again; every node and page drops it by seq if
-  // it had it, so nobody sees it twice and nobody is counted an unread twice.
+  // connection died before it answered). Its frame and its activity go out again; every node and page drops
+  // them by seq if it had them, so nobody sees it twice or counts it twice, and nobody misses it.
   else deps.announce.messageChanged(at, { kind: 'created', seq: stored.message.seq, message: stored.message })
   return stored.message
 }

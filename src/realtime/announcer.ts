@@ -1,5 +1,5 @@
 import { activityTopic, type Bus, controlTopic, roomTopic } from '../bus/bus.ts'
-import type { Announcer } from '../chat/types.ts'
+import type { Announcer, Message } from '../chat/types.ts'
 import type { Logger } from '../log.ts'
 import type { Metrics } from '../metrics/metrics.ts'
 import { renderEventFrame, renderRoomFrame } from '../render/frames.ts'
@@ -24,6 +24,12 @@ export function busAnnouncer(bus: Bus, hub: Hub, prefix: string, log: Logger, me
     hub.deliverLocal(roomId, frame)
     publish(roomTopic(prefix, roomId), encodeFrame(frame), { room: roomId, seq: frame.seq })
   }
+  // Mentioning yourself is no news to you: your own name is left out.
+  const activity = (roomId: number, message: Message) => {
+    const named = mentionedNames(message.body).filter((n) => n !== message.author.toLowerCase())
+    const payload = encodeActivity(roomId, message.authorId, named, message.seq)
+    publish(activityTopic(prefix), payload, { room: roomId, seq: message.seq })
+  }
   const control = (notice: Control) => {
     hub.control(notice)
     publish(controlTopic(prefix), encodeControl(notice), notice)
@@ -31,10 +37,7 @@ export function busAnnouncer(bus: Bus, hub: Hub, prefix: string, log: Logger, me
   return {
     messageCreated(r, message) {
       metrics.messageStored()
-      // Mentioning yourself is no news to you: your own name is left out.
-      const named = mentionedNames(message.body).filter((n) => n !== message.author.toLowerCase())
-      const activity = encodeActivity(r.id, message.authorId, named)
-      publish(activityTopic(prefix), activity, { room: r.id, seq: message.seq })
+      activity(r.id, message)
       room(r.id, {
         seq: message.seq,
         html: renderEventFrame({ kind: 'created', seq: message.seq, message }),
@@ -42,6 +45,9 @@ export function busAnnouncer(bus: Bus, hub: Hub, prefix: string, log: Logger, me
       })
     },
     messageChanged(r, event) {
+      // A message announced again (a retry found it stored, maybe never announced): counted in the unread
+      // badges if it was not yet, once by its seq on every node.
+      if (event.kind === 'created') activity(r.id, event.message)
       room(r.id, { seq: event.seq, html: renderEventFrame(event) })
     },
     roomChanged(r) {

@@ -6,11 +6,19 @@ interface RoomCounter {
   count: number
   byAuthor: Map<number, number>
   mentions: Map<string, number>
+  /** The seqs counted lately: a message announced again (a retry found it stored) is counted once. */
+  seqs: Set<number>
 }
 
-/** A message in any room, as the activity topic carries it: `roomId authorId name,name`. */
-export function encodeActivity(roomId: number, authorId: number, mentioned: string[]): string {
-  return `${roomId} ${authorId} ${mentioned.join(',')}`
+/** Past this many remembered seqs per room, the oldest half is forgotten. */
+const SEQS_KEPT = 4096
+
+/**
+ * A message in any room, as the activity topic carries it: `roomId authorId name,name seq` (the seq lets a
+ * node count a message announced twice once; a payload without one is counted as it comes).
+ */
+export function encodeActivity(roomId: number, authorId: number, mentioned: string[], seq?: number): string {
+  return `${roomId} ${authorId} ${mentioned.join(',')}${seq === undefined ? '' : ` ${seq}`}`
 }
 
 /**
@@ -23,11 +31,13 @@ export class UnreadLive {
   private readonly changed = new Set<number>()
 
   onActivity(payload: string): void {
-    const [room, author, names = ''] = payload.split(' ')
+    const [room, author, names = '', seqText] = payload.split(' ')
     const roomId = Number(room)
     const authorId = Number(author)
     if (!Number.isSafeInteger(roomId) || !Number.isSafeInteger(authorId)) return
     const c = this.counter(roomId)
+    const seq = Number(seqText)
+    if (seqText !== undefined && Number.isSafeInteger(seq) && !this.firstTime(c, seq)) return
     c.count++
     c.byAuthor.set(authorId, (c.byAuthor.get(authorId) ?? 0) + 1)
     for (const name of names.split(',')) if (name) c.mentions.set(name, (c.mentions.get(name) ?? 0) + 1)
@@ -75,10 +85,21 @@ export class UnreadLive {
     return more > 0 || moreMentions > 0
   }
 
+  /** Whether this seq is new to the room's counter (and remembers it). */
+  private firstTime(c: RoomCounter, seq: number): boolean {
+    if (c.seqs.has(seq)) return false
+    c.seqs.add(seq)
+    if (c.seqs.size > SEQS_KEPT) {
+      const sorted = [...c.seqs].sort((x, y) => x - y)
+      for (const old of sorted.slice(0, SEQS_KEPT / 2)) c.seqs.delete(old)
+    }
+    return true
+  }
+
   private counter(roomId: number): RoomCounter {
     let c = this.counters.get(roomId)
     if (!c) {
-      c = { count: 0, byAuthor: new Map(), mentions: new Map() }
+      c = { count: 0, byAuthor: new Map(), mentions: new Map(), seqs: new Set() }
       this.counters.set(roomId, c)
     }
     return c

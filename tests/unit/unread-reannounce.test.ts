@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import type { Client, SideState } from '../../src/realtime/client.ts'
+import { encodeActivity, UnreadLive } from '../../src/realtime/unread-live.ts'
+
+describe('live unread badges and a message announced twice', () => {
+  it('counts a seq once, and a payload without a seq (an older node) as it comes', () => {
+    const live = new UnreadLive()
+    const user = { id: 9, username: 'ann' }
+    const side: SideState = new Map([[2, live.entry(2, user, 0, 0)]])
+    const client = { side, user, room: { id: 1 } } as unknown as Client
+    live.onActivity(encodeActivity(2, 1, ['ann'], 7))
+    live.onActivity(encodeActivity(2, 1, ['ann'], 7))
+    live.onActivity(encodeActivity(2, 1, [], 8))
+    live.onActivity(encodeActivity(2, 1, []))
+    live.tick([client], () => undefined)
+    assert.equal(side.get(2)?.unread, 3)
+    assert.equal(side.get(2)?.mentions, 1)
+  })
+
+  it('forgets old seqs past a bound, never the recent ones', () => {
+    const live = new UnreadLive()
+    const user = { id: 9, username: 'ann' }
+    const side: SideState = new Map([[2, live.entry(2, user, 0, 0)]])
+    const client = { side, user, room: { id: 1 } } as unknown as Client
+    for (let seq = 1; seq <= 5000; seq++) live.onActivity(encodeActivity(2, 1, [], seq))
+    live.onActivity(encodeActivity(2, 1, [], 5000))
+    live.tick([client], () => undefined)
+    assert.equal(side.get(2)?.unread, 5000)
+  })
+})
