@@ -29,8 +29,7 @@ function undecodable(err: unknown): string | undefined {
   if (typeof code !== 'string') return undefined
   if (code.startsWith('Z_') || code.startsWith('ERR__') || code === 'ERR_BROTLI_DECOMPRESSION_FAILED')
     return 'The request body is not encoded as its Content-Encoding says.'
-  if (INPUT_DATA_CODES.has(code))
-    return 'A value in this request cannot be used (is there a NUL character?).'
+  if (INPUT_DATA_CODES.has(code)) return 'A value in this request cannot be used (is there a NUL character?).'
   return undefined
 }
 
