@@ -75,13 +75,20 @@ export function composer(page: Page): Locator {
   return page.getByLabel('Message', { exact: true })
 }
 
-/** Types a message and sends it (Enter, or the Send button), then waits for the composer to be cleared. */
+/**
+ * Types a message and sends it (Enter, or the Send button), then waits until it went through: the box is
+ * cleared at once, and the "sending…" entry goes once the server has stored it and it is in the log.
+ */
 export async function send(page: Page, text: string, how: 'enter' | 'click' = 'enter'): Promise<void> {
   await composer(page).fill(text)
   if (how === 'enter') await composer(page).press('Enter')
   else await page.getByRole('button', { name: 'Send' }).click()
   await page.waitForFunction(
-    () => (document.getElementById('composer-body') as HTMLTextAreaElement)?.value === '',
+    () =>
+      (document.getElementById('composer-body') as HTMLTextAreaElement)?.value === '' &&
+      document.querySelectorAll('#sending li').length === 0,
+    undefined,
+    { timeout: 10_000 },
   )
 }
 
