@@ -48,6 +48,8 @@ export class Hub {
   /** Adds the socket at once (so a close can always remove it); resolves once the room's topic is subscribed. */
   join(client: Client): Promise<void> {
     this.clients.add(client)
+    const ended = this.recent.ended(client)
+    if (ended) client.ws.close(ended === 'room' ? CLOSE.roomGone : CLOSE.signedOut, `${ended} ended`)
     const roomId = client.room.id
     let channel = this.rooms.get(roomId)
     if (!channel) {

@@ -20,6 +20,7 @@ export class SoakClient {
 
   constructor(
     private readonly user: HttpUser,
+    private readonly username: string,
     private readonly slug: string,
     private readonly tally: Tally,
   ) {}
@@ -76,6 +77,7 @@ export class SoakClient {
     const clientId = randomUUID()
     const answer = this.answer(isAnswer)
     this.tally.sent++
+    this.tally.sends.set(clientId, { username: this.username, body: body.text })
     socket.sendMessage({ body: body.text, client_id: clientId, _csrf: this.user.csrf })
     this.tally.judge(clientId, body.valid, await answer)
   }

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs'
 import pino from 'pino'
+import { storedKey } from '../../src/chat/send-key.ts'
+import { body as validBody } from '../../src/chat/validate.ts'
 import { openStore } from '../../src/store/db.ts'
 import type { NodeProcess } from '../support/process.ts'
 import type { StoredCheck, Tally } from './tally.ts'
@@ -62,8 +64,25 @@ export async function checkStored(env: Record<string, string>, tally: Tally): Pr
   })
   try {
     const rows = await store.db.selectFrom('messages').select('client_id').execute()
+    const users = await store.db.selectFrom('users').select(['id', 'username']).execute()
+    const idOf = new Map(users.map((u) => [u.username, u.id]))
+    // Stored keys back to the keys the clients sent (a row no send accounts for keeps its stored key).
+    const sendKeyOf = new Map<string, string>()
+    for (const [key, { username, body }] of tally.sends) {
+      // The server keys the text as it stores it (line endings normalised, trimmed); invalid ones are not.
+      let text: string
+      try {
+        text = validBody(body)
+      } catch {
+        continue
+      }
+      sendKeyOf.set(storedKey(idOf.get(username) ?? -1, key, text), key)
+    }
     const stored = new Map<string, number>()
-    for (const { client_id } of rows) stored.set(client_id, (stored.get(client_id) ?? 0) + 1)
+    for (const row of rows) {
+      const id = sendKeyOf.get(row.client_id) ?? row.client_id
+      stored.set(id, (stored.get(id) ?? 0) + 1)
+    }
     const count = (ids: Set<string>, test: (n: number) => boolean) =>
       [...ids].filter((id) => test(stored.get(id) ?? 0)).length
     return {

@@ -68,7 +68,9 @@ async function soak(
   const startMb = rssMb(pid)
   const peak = watchPeak(pid)
   log(`RSS at start ${startMb.toFixed(0)} MB; opening ${opts.clients} sockets`)
-  const clients = users.map((user, i) => new SoakClient(user, slugs[i % slugs.length] as string, tally))
+  const clients = users.map(
+    (user, i) => new SoakClient(user, `soak_${i}`, slugs[i % slugs.length] as string, tally),
+  )
   await pool(clients, CONNECT_CONCURRENCY, (c) => c.connect())
   const until = Date.now() + opts.seconds * 1000
   log(`all sockets open; running for ${opts.seconds} s`)

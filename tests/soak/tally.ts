@@ -28,6 +28,8 @@ export class Tally {
   readonly refusedIds = new Set<string>()
   /** Sent, but the socket went away before an answer: stored or not, both are fine. */
   readonly unknownIds = new Set<string>()
+  /** What each send key carried: the server stores a message under storedKey(author, key, text). */
+  readonly sends = new Map<string, { username: string; body: string }>()
 
   /** Files one send under what its answer (or the lack of one) said. */
   judge(id: string, valid: boolean, answer: Answer): void {
