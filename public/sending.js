@@ -1,8 +1,8 @@
 // Messages on their way. Each send gets a key of its own, made here when it is sent (the form's hidden
 // client_id is the no-JS key, one per page), and stays listed as "sending…" until the server answers:
 // - stored: the entry goes once the message itself is on the page (it comes through the room, like everyone's);
-// - refused: the error shows in the composer and the text comes back into it, before what is being typed now
-//   (one refused text at a time: any other stays listed, with its own "Send again");
+// - refused: the error shows in the composer and the text comes back into it if it is empty (one refused text
+//   at a time; any other, or one refused while something is being typed, stays listed with "Send again");
 // - not stored yet, or not known to be (the database away): the entry says so and is sent again, same key
 //   and text, which the server stores once whatever happened to the first try.
 // After a reconnect, what went out on the old socket without an answer is sent again, after the resume frame.
@@ -100,15 +100,16 @@
     }, wait)
   }
 
-  // A refused text comes back into the box, before whatever is being typed now, unless a refused text is
-  // there already: then it stays listed, with its own "Send again", so two refused messages never become one.
+  // A refused text comes back into the box when the box is empty. Otherwise (something is being typed, or
+  // another refused text is there) it stays listed, with its own "Send again": a refused message is never
+  // merged into another one, nor overwritten by what comes next.
   const restore = (failed) => {
     for (const li of failed) {
       const key = keyOf(li)
       const entry = pending.get(key)
       clearTimeout(entry?.timer)
       const el = box()
-      if (entry?.text.trim() && el?.getAttribute('aria-invalid') === 'true') {
+      if (entry?.text.trim() && el && (el.value.trim() || el.getAttribute('aria-invalid') === 'true')) {
         entry.held = true
         li.replaceWith(heldItem(key, entry.text))
         continue
@@ -116,7 +117,7 @@
       pending.delete(key)
       li.remove()
       if (!el || !entry?.text.trim()) continue
-      el.value = [entry.text, ...(el.value.trim() ? [el.value] : [])].join('\n')
+      el.value = entry.text
       el.setAttribute('aria-invalid', 'true')
       el.setAttribute('aria-describedby', 'composer-error')
       document.dispatchEvent(new CustomEvent('parley:draft'))

@@ -145,4 +145,27 @@ describe('several sends refused at once', { timeout: 120_000 }, () => {
     assert.ok(again.filter((f) => f.resend).length >= 2, 'sent again as resends')
     assert.equal(new Set(again.map((f) => f.client_id)).size, 2, 'each with its own first key')
   })
+
+  it('a send refused while the next is being typed stays listed: the box keeps only what is typed', async () => {
+    const context = await userContext(browser, app.url, 'hal')
+    const hal = await openRoom(context, app.url, 'general')
+    await composer(hal).fill('first, allowed')
+    await hal.getByRole('button', { name: 'Send' }).click()
+    await waitForBody(hal, 'first, allowed')
+    // Sent, then typing starts before the refusal comes back.
+    await hal.evaluate(() => {
+      const form = document.getElementById('composer') as HTMLFormElement
+      const box = document.getElementById('composer-body') as HTMLTextAreaElement
+      box.value = 'too quick'
+      form.requestSubmit()
+      box.value = 'half-typed next'
+    })
+    const held = hal.locator('#sending > li.held')
+    await held.first().waitFor()
+    assert.equal(await composer(hal).inputValue(), 'half-typed next', 'never merged into what is typed')
+    assert.deepEqual(await held.locator('.body').allTextContents(), ['too quick'])
+    await held.first().getByRole('button', { name: 'Send again' }).click()
+    await shown(hal, 'too quick', 30_000)
+    assert.equal(await storedWithBody(app, 'too quick'), 1, 'stored once')
+  })
 })
