@@ -5,16 +5,14 @@
 //   at a time; any other, or one refused while something is being typed, stays listed with "Send again");
 // - not stored yet, or not known to be (the database away): the entry says so and is sent again, same key
 //   and text, which the server stores once whatever happened to the first try.
-// After a reconnect, what went out on the old socket without an answer is sent again, after the resume frame.
+// After a reconnect (or a reload: outbox.js keeps the list), what went out without an answer is sent again,
+// after the resume frame.
 ;(() => {
   const box = () => document.getElementById('composer-body')
   const list = () => document.getElementById('sending')
   const MAX_WAIT_MS = 30_000
-  /**
-   * key → { text, data: the frame as sent (null until it goes out), socket it went out on, tries, timer,
-   * held: refused and listed with "Send again" (not sent again by itself) }
-   */
-  const pending = new Map()
+  const outbox = window.parleyOutbox
+  const { pending, entryItem } = outbox
   let socket = null
   let lastMinted = null
 
@@ -24,20 +22,6 @@
   const keyOf = (li) => li.id.slice('send-'.length)
   const same = (a, b) => a.replace(/\r\n/g, '\n') === b.replace(/\r\n/g, '\n')
 
-  const entryItem = (key, text) => {
-    const li = document.createElement('li')
-    li.id = `send-${key}`
-    li.className = 'send'
-    const body = document.createElement('span')
-    body.className = 'body'
-    body.textContent = text
-    const state = document.createElement('span')
-    state.className = 'state'
-    state.textContent = 'sending…'
-    li.append(body, ' ', state)
-    return li
-  }
-
   document.addEventListener('htmx:ws:before:message:outgoing', (e) => {
     const form = e.target
     if (!(form instanceof HTMLFormElement) || form.id !== 'composer') return
@@ -45,9 +29,8 @@
     const text = typeof values.body === 'string' ? values.body : ''
     const key = newKey()
     values.client_id = key
-    pending.set(key, { text, data: null, socket: null, tries: 0, timer: 0 })
+    outbox.add(key, { text, data: null, socket: null, tries: 0, timer: 0 })
     lastMinted = key
-    list()?.append(entryItem(key, text))
     // The text is in the list now: the box is free for the next message at once.
     const el = box()
     if (el && same(el.value, text)) el.value = ''
@@ -114,7 +97,7 @@
         li.replaceWith(heldItem(key, entry.text))
         continue
       }
-      pending.delete(key)
+      outbox.remove(key)
       li.remove()
       if (!el || !entry?.text.trim()) continue
       el.value = entry.text
@@ -150,7 +133,7 @@
     for (const li of ol.querySelectorAll('li.sent')) {
       const entry = pending.get(keyOf(li))
       clearTimeout(entry?.timer)
-      pending.delete(keyOf(li))
+      outbox.remove(keyOf(li))
       if (document.getElementById(li.dataset.message)) li.remove()
     }
     restore([...ol.querySelectorAll('li.failed')])
@@ -169,7 +152,7 @@
     if (!(form instanceof HTMLFormElement) || !/Connection (not open|closed)|queue is full/.test(err)) return
     const entry = lastMinted && pending.get(lastMinted)
     if (!/not open/.test(err) && entry && !entry.data) {
-      pending.delete(lastMinted)
+      outbox.remove(lastMinted)
       document.getElementById(`send-${lastMinted}`)?.remove()
       const el = box()
       if (el) el.value = entry.text
