@@ -5,7 +5,10 @@
 ;(() => {
   const list = () => document.getElementById('sending')
   const form = () => document.getElementById('composer')
-  const storageKey = () => `parley:outbox:${form()?.getAttribute('action') ?? location.pathname}`
+  const csrf = () => form()?.elements.namedItem('_csrf')?.value ?? ''
+  // Per room and per sign-in (the CSRF token is the session's): someone who signs in next in this tab never
+  // sends what the last person left.
+  const storageKey = () => `parley:outbox:${form()?.getAttribute('action') ?? location.pathname}:${csrf()}`
   /** key → { text, data: the frame as sent (null until it goes out), socket, tries, timer, held } */
   const pending = new Map()
 
@@ -51,12 +54,12 @@
     try {
       kept = JSON.parse(sessionStorage.getItem(storageKey()) ?? '[]')
     } catch {}
-    const csrf = form()?.elements.namedItem('_csrf')?.value
-    if (!csrf || !Array.isArray(kept)) return
+    const token = csrf()
+    if (!token || !Array.isArray(kept)) return
     for (const { key, text } of kept) {
       if (typeof key !== 'string' || !/^[A-Za-z0-9_-]{8,64}$/.test(key) || typeof text !== 'string') continue
       if (pending.has(key)) continue
-      const data = JSON.stringify({ body: text, client_id: key, _csrf: csrf })
+      const data = JSON.stringify({ body: text, client_id: key, _csrf: token })
       add(key, { text, data, socket: null, tries: 0, timer: 0 })
     }
   }

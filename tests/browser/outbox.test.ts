@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core'
 import { startTestApp, storedWithBody, type TestApp } from '../support/app.ts'
 import { primaryBackend } from '../support/backends.ts'
 import { launchChromium } from '../support/chromium.ts'
-import { composer, countBody, openRoom, userContext, waitForBody, waitLive } from './helpers.ts'
+import { composer, countBody, openRoom, PASSWORD, userContext, waitForBody, waitLive } from './helpers.ts'
 
 const LOST = 'never reached the server before the reload'
 const UNCONFIRMED = 'stored, but its answer was lost before the reload'
@@ -59,5 +59,37 @@ describe('messages still "sending…" when the page is reloaded', { timeout: 120
     await ivy.reload()
     await waitLive(ivy)
     assert.equal(await ivy.locator('#sending > li').count(), 0, 'nothing listed after it was confirmed')
+  })
+
+  it('are never sent by the next person who signs in in the same tab', async () => {
+    const context = await userContext(browser, app.url, 'jon')
+    // Jon's message never leaves his page (until he has signed out: then nothing is held back).
+    await context.addInitScript(() => {
+      const send = WebSocket.prototype.send
+      WebSocket.prototype.send = function (data) {
+        if (!sessionStorage.getItem('signed-out') && String(data).includes('left behind by jon')) return
+        return send.call(this, data)
+      }
+    })
+    const page = await openRoom(context, app.url, 'general')
+    await composer(page).fill('left behind by jon')
+    await page.getByRole('button', { name: 'Send' }).click()
+    await page.locator('#sending > li').first().waitFor()
+    // Jon signs out; Kim signs in in the same tab and opens the room.
+    await page.evaluate(() => sessionStorage.setItem('signed-out', '1'))
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.waitForURL(/\/login/)
+    await page.goto(`${app.url}/signup`)
+    await page.getByLabel('Username').fill('kim')
+    await page.getByLabel('Password').fill(PASSWORD)
+    await page.getByRole('button', { name: 'Sign up' }).click()
+    await page.waitForURL(`${app.url}/`)
+    await page.goto(`${app.url}/rooms/general`)
+    await waitLive(page)
+    assert.equal(await page.locator('#sending > li').count(), 0, "Kim's page lists nothing of Jon's")
+    await composer(page).fill('kim is here')
+    await page.getByRole('button', { name: 'Send' }).click()
+    await waitForBody(page, 'kim is here')
+    assert.equal(await storedWithBody(app, 'left behind by jon'), 0, "Jon's text was never sent as Kim")
   })
 })
