@@ -52,6 +52,8 @@ export class Client {
   /** The hash of the session that opened it: signing out closes every socket of that session. */
   readonly sessionHash: string
   readonly ip: string
+  /** When its upgrade read the session and access: only notices after this are news to it. */
+  readonly checkedAt: number
   /** Unsent bytes above this mean a reader who is not keeping up: cut it, its catch-up repairs it. */
   private readonly maxBuffered: number
   /** The most a catch-up piece may hold: a fraction of that limit, so pieces never come near it. */
@@ -59,13 +61,22 @@ export class Client {
 
   constructor(
     readonly ws: WebSocket,
-    who: { user: User; room: Room; csrf: string; sessionHash: string; ip: string; maxBuffered: number },
+    who: {
+      user: User
+      room: Room
+      csrf: string
+      sessionHash: string
+      ip: string
+      maxBuffered: number
+      checkedAt?: number
+    },
   ) {
     this.user = who.user
     this.room = who.room
     this.csrf = who.csrf
     this.sessionHash = who.sessionHash
     this.ip = who.ip
+    this.checkedAt = who.checkedAt ?? Date.now()
     this.maxBuffered = who.maxBuffered
     this.pieceBytes = Math.min(64 * 1024, Math.floor(who.maxBuffered / 4))
   }

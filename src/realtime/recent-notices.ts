@@ -24,9 +24,12 @@ export class RecentNotices {
     else if (notice.kind === 'room-deleted') touch(this.ends, `r ${notice.id}`, now)
   }
 
-  /** Whether the joining socket's room was deleted, or its session or person ended, within the window. */
+  /**
+   * Whether the joining socket's room was deleted, or its session or person ended, after its upgrade checked
+   * them (a sign-in after a password reset is not closed by the reset's own notice).
+   */
   ended(client: Client, now = Date.now()): 'room' | 'session' | undefined {
-    const since = now - WINDOW_MS
+    const since = Math.max(now - WINDOW_MS, client.checkedAt - 1)
     if ((this.ends.get(`r ${client.room.id}`) ?? 0) > since) return 'room'
     const session = Math.max(
       this.ends.get(`s ${client.sessionHash}`) ?? 0,
@@ -36,7 +39,7 @@ export class RecentNotices {
   }
 
   concerns(client: Client, now = Date.now()): boolean {
-    const since = now - WINDOW_MS
+    const since = Math.max(now - WINDOW_MS, client.checkedAt - 1)
     return (this.rooms.get(client.room.id) ?? 0) > since || (this.users.get(client.user.id) ?? 0) > since
   }
 }

@@ -98,6 +98,7 @@ export async function upgrade(
 
 async function admit(deps: RealtimeDeps, gate: Gate, at: Attempt): Promise<Client | undefined> {
   const token = cookie(at.req, gate.sessionCookie)
+  const checkedAt = Date.now()
   const session = token ? await liveSession(deps.db, token) : undefined
   if (!session || !token) return void refuse(at.socket, 401)
   // A private room's non-members get the same 404 as a room that does not exist.
@@ -114,6 +115,7 @@ async function admit(deps: RealtimeDeps, gate: Gate, at: Attempt): Promise<Clien
     csrf: csrfToken(deps.secret, token),
     sessionHash: hashToken(token),
     maxBuffered: deps.config.ws.maxBufferedBytes,
+    checkedAt,
   })
 }
 

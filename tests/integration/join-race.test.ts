@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import pg from 'pg'
+import { closedWithin, signIn } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
-import { NEEDS_SERVICES, servicesBackend } from '../support/backends.ts'
+import { backends, NEEDS_SERVICES, servicesBackend } from '../support/backends.ts'
 import { HttpUser } from '../support/http.ts'
 import { type Closed, openSocket, type TestSocket } from '../support/socket.ts'
 
@@ -58,3 +59,37 @@ describe('a sign-out while the socket upgrade is under way [postgres+redis]', {
     assert.equal(closed.code, 4401, `closed with 4401 (got ${closed.code} ${closed.reason})`)
   })
 })
+
+for (const backend of backends()) {
+  describe(`a sign-in right after the person's sessions were ended [${backend.name}]`, {
+    timeout: 60_000,
+  }, () => {
+    let app: TestApp
+    before(async () => {
+      app = await startTestApp(backend)
+    })
+    after(() => app?.close())
+
+    it('keeps the new socket open: only a notice after its upgrade checked the session closes it', async () => {
+      const root = await HttpUser.signUp(app.url, 'root')
+      await HttpUser.signUp(app.url, 'gus')
+      const row = await app.store.db
+        .selectFrom('users')
+        .select('id')
+        .where('username', '=', 'gus')
+        .executeTakeFirstOrThrow()
+      const page = await root.post(`/admin/people/${row.id}/reset-link`, {}, { origin: app.url })
+      const path = /value="http:\/\/[^"]+(\/reset\/[A-Za-z0-9_-]+)"/.exec(page.html)?.[1]
+      assert.ok(path, 'a reset link')
+      const visitor = new HttpUser(app.url)
+      await visitor.get(path)
+      // The reset ends every session of gus (a notice on every node); gus signs in again at once.
+      assert.equal((await visitor.post(path, { password: 'a brand new password' })).status, 303)
+      const { user: gus, res } = await signIn(app.url, 'gus', 'a brand new password')
+      assert.equal(res.status, 303)
+      const socket = await openSocket(gus, 'general')
+      await assert.rejects(closedWithin(socket, 1500), /still open/, 'the new socket stays open')
+      socket.ws.close()
+    })
+  })
+}
