@@ -12,7 +12,7 @@
   const list = () => document.getElementById('sending')
   const MAX_WAIT_MS = 30_000
   const outbox = window.parleyOutbox
-  const { pending, entryItem } = outbox
+  const { pending, entryItem, heldItem } = outbox
   let socket = null
   let lastMinted = null
 
@@ -65,8 +65,8 @@
   }
 
   const resend = (entry) => {
-    if (!entry.data || entry.socket === socket || socket?.readyState !== WebSocket.OPEN) return
-    socket.send(asResend(entry.data))
+    if (entry.socket === socket || socket?.readyState !== WebSocket.OPEN) return
+    socket.send(asResend(entry.data ?? outbox.frame(entry.key, entry.text)))
     entry.socket = socket
   }
 
@@ -91,9 +91,11 @@
       const key = keyOf(li)
       const entry = pending.get(key)
       clearTimeout(entry?.timer)
+      if (entry) entry.timer = 0
       const el = box()
       if (entry?.text.trim() && el && (el.value.trim() || el.getAttribute('aria-invalid') === 'true')) {
         entry.held = true
+        outbox.save()
         li.replaceWith(heldItem(key, entry.text))
         continue
       }
@@ -108,31 +110,21 @@
   }
 
   // "Send again": the same key and text, as a resend (stored once whatever became of the first try).
-  const heldItem = (key, text) => {
-    const li = entryItem(key, text)
-    li.className = 'send held'
-    const again = document.createElement('button')
-    again.type = 'button'
-    again.textContent = 'Send again'
-    li.querySelector('.state').textContent = 'not sent'
-    li.append(' ', again)
-    again.addEventListener('click', () => {
-      const entry = pending.get(key)
-      if (!entry) return li.remove()
-      entry.held = false
-      entry.socket = null
-      li.replaceWith(entryItem(key, text))
-      resend(entry)
-    })
-    return li
+  outbox.sendAgain = (key, li) => {
+    const entry = pending.get(key)
+    if (!entry) return li.remove()
+    entry.held = false
+    entry.socket = null
+    outbox.save()
+    li.replaceWith(entryItem(key, entry.text))
+    resend(entry)
   }
 
   document.addEventListener('htmx:ws:after:message:incoming', () => {
     const ol = list()
     if (!ol) return
     for (const li of ol.querySelectorAll('li.sent')) {
-      const entry = pending.get(keyOf(li))
-      clearTimeout(entry?.timer)
+      clearTimeout(pending.get(keyOf(li))?.timer)
       outbox.remove(keyOf(li))
       if (document.getElementById(li.dataset.message)) li.remove()
     }
