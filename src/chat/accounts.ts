@@ -83,7 +83,10 @@ export async function signIn(
   // Guesses spread over many addresses meet here: one budget per account name (known or not, so it tells
   // nobody which exist) for browsers that have not signed in to it before. The owner's own browsers pass.
   if (!(user && input.trustedDevice?.(user.id))) {
-    const byAccount = await limiter.take(`login:account:${name.toLowerCase()}`, rules.loginAccount)
+    const byAccount = await limiter.take(
+      `login:account:${known ? name.toLowerCase() : '?'}`,
+      rules.loginAccount,
+    )
     if (!byAccount.ok) throw tooMany(byAccount.retryAfterMs)
   }
   const ok = await verifyPassword(user?.password_hash, password)

@@ -22,14 +22,15 @@ const STATUS: Record<DomainError['kind'], number> = {
  */
 // Class 22 codes that input causes (bad text, a NUL, a number or string too big, a bad date); the others in the
 // class (division by zero …) are our bugs and stay 500s.
-const INPUT_DATA_CODES = new Set(['22P02', '22P05', '22021', '22003', '22001', '22007', '22008', '22004'])
+const INPUT_DATA_CODES = new Set(['22P02', '22P05', '22021', '22003', '22001', '22007', '22008'])
 
 function undecodable(err: unknown): string | undefined {
   const code = (err as { code?: unknown })?.code
   if (typeof code !== 'string') return undefined
   if (code.startsWith('Z_') || code.startsWith('ERR__') || code === 'ERR_BROTLI_DECOMPRESSION_FAILED')
     return 'The request body is not encoded as its Content-Encoding says.'
-  if (INPUT_DATA_CODES.has(code)) return 'A value in this request cannot be used (is there a NUL character?).'
+  if (INPUT_DATA_CODES.has(code))
+    return 'A value in this request is malformed or out of range (a NUL character, say).'
   return undefined
 }
 
