@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { newDeviceToken } from '../auth/device.ts'
 import { hashPassword, verifyPassword } from '../auth/password.ts'
 import { hashToken, newToken } from '../auth/tokens.ts'
 import { isUniqueViolation } from '../store/pg-errors.ts'
@@ -66,7 +67,10 @@ const tooMany = (ms: number) =>
  */
 export async function signIn(
   deps: SignInDeps,
-  input: Credentials & { ip: string; trustedDevice?: (userId: number) => boolean },
+  input: Credentials & {
+    ip: string
+    device?: (user: { id: number; passwordHash: string }) => string | undefined
+  },
 ): Promise<User> {
   const { db, limiter, rules } = deps
   const name = typeof input.username === 'string' ? input.username.trim() : ''
@@ -81,14 +85,12 @@ export async function signIn(
   if (!tried.ok) throw tooMany(tried.retryAfterMs)
   const user = known ? await findUserByUsername(db, name) : undefined
   // Guesses spread over many addresses meet here: one budget per account name (known or not, so it tells
-  // nobody which exist) for browsers that have not signed in to it before. The owner's own browsers pass.
-  if (!(user && input.trustedDevice?.(user.id))) {
-    const byAccount = await limiter.take(
-      `login:account:${known ? name.toLowerCase() : '?'}`,
-      rules.loginAccount,
-    )
-    if (!byAccount.ok) throw tooMany(byAccount.retryAfterMs)
-  }
+  // nobody which exist) for browsers that have not signed in to it before, and one per device cookie for
+  // those that have (a stolen cookie buys no more). The owner's own browsers never share the first.
+  const nonce = user && input.device?.({ id: user.id, passwordHash: user.password_hash })
+  const budget = nonce ? `login:device:${nonce}` : `login:account:${known ? name.toLowerCase() : '?'}`
+  const byAccount = await limiter.take(budget, rules.loginAccount)
+  if (!byAccount.ok) throw tooMany(byAccount.retryAfterMs)
   const ok = await verifyPassword(user?.password_hash, password)
   if (!user || !ok) throw new Invalid({ form: 'Wrong username or password.' })
   await limiter.forget(pair)
@@ -96,6 +98,12 @@ export async function signIn(
   if (user.deactivated)
     throw new Invalid({ form: 'This account is deactivated. Ask an admin to reactivate it.' })
   return { id: user.id, username: user.username, role: user.role }
+}
+
+/** A device cookie for this browser, bound to the account's current password (see auth/device.ts). */
+export async function deviceTokenFor(db: Db, secret: string, user: User): Promise<string | undefined> {
+  const row = await findUserByUsername(db, user.username)
+  return row && newDeviceToken(secret, row.id, row.password_hash)
 }
 
 /** Opens a server-side session; the returned token goes in the cookie and only its hash is stored. */

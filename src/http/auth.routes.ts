@@ -1,7 +1,14 @@
 import { Router } from '@koa/router'
 import { cookieNames } from '../auth/cookie-names.ts'
-import { isDeviceOf, newDeviceToken } from '../auth/device.ts'
-import { type Credentials, endSession, signIn, signUp, startSession } from '../chat/accounts.ts'
+import { DEVICE_MAX_AGE_MS, deviceNonce } from '../auth/device.ts'
+import {
+  type Credentials,
+  deviceTokenFor,
+  endSession,
+  signIn,
+  signUp,
+  startSession,
+} from '../chat/accounts.ts'
 import { Invalid, RateLimited } from '../chat/errors.ts'
 import type { User } from '../chat/types.ts'
 import { renderAuthPage } from '../render/pages.ts'
@@ -9,8 +16,6 @@ import { countUsers } from '../store/users.repo.ts'
 import { setCookie } from './cookies.ts'
 import { safeNext } from './session.ts'
 import { type AppDeps, type AppState, type Ctx, field, viewer } from './state.ts'
-
-const inAYear = () => new Date(Date.now() + 365 * 86_400_000)
 
 export function authRoutes(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>()
@@ -21,8 +26,8 @@ export function authRoutes(deps: AppDeps): Router<AppState> {
     const { token, expires } = await startSession(deps.db, user, deps.config.sessionDays)
     setCookie(ctx, deps.config, names.session, token, expires)
     setCookie(ctx, deps.config, names.visitor, null)
-    if (!isDeviceOf(deps.secret, ctx.cookies.get(names.device), user.id))
-      setCookie(ctx, deps.config, names.device, newDeviceToken(deps.secret, user.id), inAYear())
+    const device = await deviceTokenFor(deps.db, deps.secret, user)
+    if (device) setCookie(ctx, deps.config, names.device, device, new Date(Date.now() + DEVICE_MAX_AGE_MS))
     deps.log.info({ reqId: ctx.state.reqId, user: user.id }, 'signed in')
     ctx.status = 303
     ctx.redirect(safeNext(field(ctx, 'next')))
@@ -68,7 +73,7 @@ export function authRoutes(deps: AppDeps): Router<AppState> {
       return signIn(deps, {
         ...input,
         ip: ctx.ip,
-        trustedDevice: (id) => isDeviceOf(deps.secret, device, id),
+        device: (user) => deviceNonce(deps.secret, device, user),
       })
     }),
   )

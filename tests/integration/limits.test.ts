@@ -211,6 +211,37 @@ for (const backend of backends()) {
     })
   })
 
+  describe(`a device cookie's own budget [${backend.name}]`, { timeout: 90_000 }, () => {
+    let app: TestApp
+    before(async () => {
+      app = await startTestApp(backend, { LOGINS_PER_15M: '2' })
+    })
+    after(() => app?.close())
+
+    it('budgets guesses that carry a valid device cookie too: a stolen one buys no more than 10', async () => {
+      const owner = await signUpFrom(app, '127.0.0.60', 'holder')
+      const device = /(?:^|; )((?:__Host-)?parley_device=[^;]+)/.exec(owner.cookieHeader)?.[1]
+      assert.ok(device, 'signing up leaves a device cookie')
+      const withDevice = async (address: string) => {
+        const v = await visitorAt(app, address)
+        ;(v as unknown as { keep(line: string): void }).keep(`${device}; Path=/`)
+        return v
+      }
+      for (let i = 0; i < 10; i++) {
+        const res = await (await withDevice(`127.0.3.${i + 1}`)).post('/login', {
+          username: 'holder',
+          password: `guess ${i}`,
+        })
+        assert.equal(res.status, 422, `guess ${i}`)
+      }
+      const refused = await (await withDevice('127.0.3.11')).post('/login', {
+        username: 'holder',
+        password: PASSWORD,
+      })
+      assert.equal(refused.status, 429, "the cookie's budget is spent")
+    })
+  })
+
   describe(`the limiter's growing delays [${backend.name}]`, () => {
     it('gives free attempts, then waits that double up to a cap, and forgets a key on success', async () => {
       const limiter: RateLimiter & { close?(): Promise<void> } = backend.redisUrl
