@@ -11,7 +11,10 @@ import * as valid from './validate.ts'
 /** A message that passed validation and the sender's rate limit, ready to be stored. */
 export interface Admitted {
   body: string
+  /** The page's key for this send (its answer is named by it). */
   clientId: string
+  /** What the message is stored under: storedKey(author, key, text). */
+  storedKey: string
 }
 
 /**
@@ -45,10 +48,9 @@ export function checkMessage(
 ): Admitted & { known: Promise<boolean> } {
   const clientId = valid.clientId(input.clientId)
   const body = valid.body(input.body)
-  const known = mayBeStored
-    ? keyStored(deps.db, room.id, storedKey(viewer.id, clientId, body))
-    : Promise.resolve(false)
-  return { body, clientId, known }
+  const stored = storedKey(viewer.id, clientId, body)
+  const known = mayBeStored ? keyStored(deps.db, room.id, stored) : Promise.resolve(false)
+  return { body, clientId, storedKey: stored, known }
 }
 
 /** Takes one of the sender's message tokens, or throws RateLimited. */

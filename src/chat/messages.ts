@@ -6,7 +6,6 @@ import type { Database } from '../store/schema.ts'
 import { type Admitted, admitMessage } from './admit-message.ts'
 import { Forbidden, Invalid, NotFound } from './errors.ts'
 import type { RateLimiter, Rules } from './limits.ts'
-import { storedKey } from './send-key.ts'
 import type { Announcer, Message, MessagePage, Room, User } from './types.ts'
 import * as valid from './validate.ts'
 
@@ -45,14 +44,14 @@ export async function storeMessage(
   deps: ChatDeps,
   viewer: User,
   room: Room,
-  { body, clientId }: Admitted,
+  { body, storedKey }: Admitted,
 ): Promise<Message> {
   const stored = await insertMessage(deps.db, {
     roomId: room.id,
     authorId: viewer.id,
     author: viewer.username,
     body,
-    clientId: storedKey(viewer.id, clientId, body),
+    clientId: storedKey,
   })
   if (stored.kind === 'no-room') throw new NotFound('That room')
   if (stored.kind === 'archived')
