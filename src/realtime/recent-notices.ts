@@ -29,7 +29,7 @@ export class RecentNotices {
    * them (a sign-in after a password reset is not closed by the reset's own notice).
    */
   ended(client: Client, now = Date.now()): 'room' | 'session' | undefined {
-    const since = Math.max(now - WINDOW_MS, client.checkedAt - 1)
+    const since = newsSince(client, now)
     if ((this.ends.get(`r ${client.room.id}`) ?? 0) > since) return 'room'
     const session = Math.max(
       this.ends.get(`s ${client.sessionHash}`) ?? 0,
@@ -39,10 +39,13 @@ export class RecentNotices {
   }
 
   concerns(client: Client, now = Date.now()): boolean {
-    const since = Math.max(now - WINDOW_MS, client.checkedAt - 1)
+    const since = newsSince(client, now)
     return (this.rooms.get(client.room.id) ?? 0) > since || (this.users.get(client.user.id) ?? 0) > since
   }
 }
+
+/** Notices after this are news to a joining socket: within the window, and not before its upgrade's check. */
+const newsSince = (client: Client, now: number) => Math.max(now - WINDOW_MS, client.checkedAt - 1)
 
 /** Marks `id` as seen now, keeping the map in time order and letting go of what fell out of the window. */
 function touch<K>(seen: Map<K, number>, id: K, now: number): void {
