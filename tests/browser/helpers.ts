@@ -92,6 +92,20 @@ export async function send(page: Page, text: string, how: 'enter' | 'click' = 'e
   )
 }
 
+/** Sends `text` and, before its answer can come back, starts typing `typed` in the box. */
+export function sendThenType(page: Page, text: string, typed: string): Promise<void> {
+  return page.evaluate(
+    ([sent, next]) => {
+      const form = document.getElementById('composer') as HTMLFormElement
+      const box = document.getElementById('composer-body') as HTMLTextAreaElement
+      box.value = sent
+      form.requestSubmit()
+      box.value = next
+    },
+    [text, typed] as const,
+  )
+}
+
 /** The articles in the Messages log whose body text is exactly `text`. */
 export function articlesWith(page: Page, text: string): Locator {
   return page

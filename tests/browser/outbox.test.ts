@@ -11,6 +11,8 @@ import {
   createRoomOverHttp,
   openRoom,
   PASSWORD,
+  send,
+  sendThenType,
   userContext,
   waitForBody,
   waitLive,
@@ -122,16 +124,8 @@ describe('refused messages and moved rooms, across a reload', { timeout: 120_000
   it('a refused one stays held after a reload, is never sent by itself, and Discard forgets it', async () => {
     const context = await userContext(browser, app.url, 'lou')
     const lou = await openRoom(context, app.url, 'general')
-    await composer(lou).fill('allowed')
-    await lou.getByRole('button', { name: 'Send' }).click()
-    await waitForBody(lou, 'allowed')
-    await lou.evaluate(() => {
-      const form = document.getElementById('composer') as HTMLFormElement
-      const box = document.getElementById('composer-body') as HTMLTextAreaElement
-      box.value = 'refused, then thrown away'
-      form.requestSubmit()
-      box.value = 'being typed'
-    })
+    await send(lou, 'allowed', 'click')
+    await sendThenType(lou, 'refused, then thrown away', 'being typed')
     const held = lou.locator('#sending > li.held')
     await held.first().waitFor()
     await lou.reload()

@@ -5,7 +5,16 @@ import { startTestApp, storedWithBody, type TestApp } from '../support/app.ts'
 import { primaryBackend } from '../support/backends.ts'
 import { launchChromium } from '../support/chromium.ts'
 import { HttpUser } from '../support/http.ts'
-import { composer, countBody, openRoom, postAs, userContext, waitForBody } from './helpers.ts'
+import {
+  composer,
+  countBody,
+  openRoom,
+  postAs,
+  send,
+  sendThenType,
+  userContext,
+  waitForBody,
+} from './helpers.ts'
 
 type Frame = { body?: string; client_id?: string; resend?: boolean }
 
@@ -149,17 +158,9 @@ describe('several sends refused at once', { timeout: 120_000 }, () => {
   it('a send refused while the next is being typed stays listed: the box keeps only what is typed', async () => {
     const context = await userContext(browser, app.url, 'hal')
     const hal = await openRoom(context, app.url, 'general')
-    await composer(hal).fill('first, allowed')
-    await hal.getByRole('button', { name: 'Send' }).click()
-    await waitForBody(hal, 'first, allowed')
+    await send(hal, 'first, allowed', 'click')
     // Sent, then typing starts before the refusal comes back.
-    await hal.evaluate(() => {
-      const form = document.getElementById('composer') as HTMLFormElement
-      const box = document.getElementById('composer-body') as HTMLTextAreaElement
-      box.value = 'too quick'
-      form.requestSubmit()
-      box.value = 'half-typed next'
-    })
+    await sendThenType(hal, 'too quick', 'half-typed next')
     const held = hal.locator('#sending > li.held')
     await held.first().waitFor()
     assert.equal(await composer(hal).inputValue(), 'half-typed next', 'never merged into what is typed')
