@@ -224,7 +224,7 @@ for (const backend of backends()) {
       assert.ok(device, 'signing up leaves a device cookie')
       const withDevice = async (address: string) => {
         const v = await visitorAt(app, address)
-        ;(v as unknown as { keep(line: string): void }).keep(`${device}; Path=/`)
+        v.keep(`${device}; Path=/`)
         return v
       }
       for (let i = 0; i < 10; i++) {

@@ -1,5 +1,5 @@
 import { request } from 'node:http'
-import type { Page } from './http.ts'
+import { keepCookie, type Page } from './http.ts'
 
 /**
  * A visitor whose requests come from another loopback address (127.0.0.2, 127.0.0.3 …: Linux routes all of
@@ -51,12 +51,8 @@ export class AddressedVisitor {
     return this.request(path, { _csrf: this.csrf, ...form })
   }
 
-  private keep(line: string): void {
-    const [pair = ''] = line.split(';')
-    const eq = pair.indexOf('=')
-    const name = pair.slice(0, eq)
-    const value = pair.slice(eq + 1)
-    if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name)
-    else this.cookies.set(name, value)
+  /** Keeps a cookie as if the server had set it (a Set-Cookie line). */
+  keep(line: string): void {
+    keepCookie(this.cookies, line)
   }
 }

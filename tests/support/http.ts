@@ -7,6 +7,16 @@ export interface Page {
 }
 
 /** A signed-in (or not) visitor over real HTTP, with its own cookie jar. Redirects are not followed. */
+/** Files one Set-Cookie line in a cookie jar, as a browser would (an emptied or expired cookie goes). */
+export function keepCookie(jar: Map<string, string>, line: string): void {
+  const [pair = ''] = line.split(';')
+  const eq = pair.indexOf('=')
+  const name = pair.slice(0, eq)
+  const value = pair.slice(eq + 1)
+  if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) jar.delete(name)
+  else jar.set(name, value)
+}
+
 export class HttpUser {
   private readonly cookies = new Map<string, string>()
   csrf = ''
@@ -37,14 +47,7 @@ export class HttpUser {
       body,
       redirect: 'manual',
     })
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';')
-      const eq = pair.indexOf('=')
-      const name = pair.slice(0, eq)
-      const value = pair.slice(eq + 1)
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name)
-      else this.cookies.set(name, value)
-    }
+    for (const line of res.headers.getSetCookie()) keepCookie(this.cookies, line)
     const html = await res.text()
     const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1]
     if (token) this.csrf = token
