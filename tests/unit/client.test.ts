@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { WebSocket } from 'ws'
-import { Client, type OutFrame } from '../../src/realtime/client.ts'
+import type { OutFrame } from '../../src/realtime/client.ts'
+import { clientOver } from '../support/fake-client.ts'
 
 function client() {
   const sent: string[] = []
   const ws = { readyState: 1, bufferedAmount: 0, send: (d: Buffer | string) => sent.push(String(d)) }
-  const room = { id: 1, slug: 'r', name: 'r', topic: '', lastSeq: 0, private: false, archived: false }
-  const c = new Client(ws as unknown as WebSocket, {
-    user: { id: 1, username: 'ann', role: 'member' },
-    room,
-    csrf: 'x',
-    sessionHash: 'h',
-    ip: '127.0.0.1',
-    maxBuffered: 1 << 20,
-  })
+  const c = clientOver(ws)
   return { c, sent }
 }
 const f = (seq: number): OutFrame => ({ seq, data: Buffer.from(`[${seq}]`) })

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { WebSocket } from 'ws'
 import { readConfig } from '../../src/config.ts'
 import type { DeliveryStats } from '../../src/metrics/metrics.ts'
-import { Client, type OutFrame } from '../../src/realtime/client.ts'
+import type { OutFrame } from '../../src/realtime/client.ts'
 import { RoomWriter } from '../../src/realtime/room-writer.ts'
+import { clientOver } from '../support/fake-client.ts'
 
 const KB = 1024
 
@@ -22,15 +22,7 @@ function client(maxBuffered: number, bufferedAmount = 0) {
       cut = true
     },
   }
-  const room = { id: 1, slug: 'r', name: 'r', topic: '', lastSeq: 0, private: false, archived: false }
-  const c = new Client(ws as unknown as WebSocket, {
-    user: { id: 1, username: 'ann', role: 'member' },
-    room,
-    csrf: 'x',
-    sessionHash: 'h',
-    ip: '127.0.0.1',
-    maxBuffered,
-  })
+  const c = clientOver(ws, maxBuffered)
   return { c, sent, ws, cut: () => cut }
 }
 const frame = (seq: number, bytes: number): OutFrame => ({ seq, data: Buffer.alloc(bytes, 'x') })

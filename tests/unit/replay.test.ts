@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { WebSocket } from 'ws'
-import { Client, type OutFrame } from '../../src/realtime/client.ts'
+import type { OutFrame } from '../../src/realtime/client.ts'
 import { replayTo } from '../../src/realtime/replay.ts'
+import { clientOver } from '../support/fake-client.ts'
 
 /** A client over a socket that takes each message a turn later (as a draining socket does). */
 function client(maxBuffered = 1 << 20) {
@@ -18,15 +18,7 @@ function client(maxBuffered = 1 << 20) {
       ws.readyState = 3
     },
   }
-  const room = { id: 1, slug: 'r', name: 'r', topic: '', lastSeq: 0, private: false, archived: false }
-  const c = new Client(ws as unknown as WebSocket, {
-    user: { id: 1, username: 'ann', role: 'member' },
-    room,
-    csrf: 'x',
-    sessionHash: 'h',
-    ip: '127.0.0.1',
-    maxBuffered,
-  })
+  const c = clientOver(ws, maxBuffered)
   return { c, sent, ws }
 }
 const f = (seq: number): OutFrame => ({ seq, data: Buffer.from(`[${seq}]`) })
