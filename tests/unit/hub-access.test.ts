@@ -27,6 +27,8 @@ function page(userId: number, roomId: number) {
     room: { id: roomId, lastSeq: 0 },
     ip: '127.0.0.1',
     maxBuffered: 1 << 20,
+    // Its upgrade read the session and access a moment ago: before any notice the test sends next.
+    checkedAt: Date.now() - 1000,
   }
   const client = new Client(
     ws as unknown as WebSocket,
