@@ -6,15 +6,15 @@ import { eventsBetween } from '../chat/messages.ts'
 import { readersAmong } from '../chat/rooms.ts'
 import type { Announcer } from '../chat/types.ts'
 import { renderEventFrame } from '../render/frames.ts'
-import { busAnnouncer } from './announcer.ts'
-import { decodeControl } from './control.ts'
 import type { RealtimeDeps } from './deps.ts'
-import { everyday } from './everyday.ts'
-import { Hub } from './hub.ts'
-import { inTurns } from './in-turns.ts'
-import type { LoadFrames } from './room-channel.ts'
-import { attachSocket } from './socket.ts'
-import { upgrade } from './upgrade.ts'
+import { busAnnouncer } from './fanout/announcer.ts'
+import { decodeControl } from './fanout/control.ts'
+import { Hub } from './fanout/hub.ts'
+import type { LoadFrames } from './fanout/room-channel.ts'
+import { liveFeatures } from './live/features.ts'
+import { attachSocket, type ConnectionPorts } from './socket/connection.ts'
+import { inTurns } from './socket/in-turns.ts'
+import { upgrade } from './socket/upgrade.ts'
 
 /** How often each room with local sockets checks the database for anything its node missed. */
 const RESYNC_MS = 30_000
@@ -70,7 +70,14 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
     base.metrics.busReconnected()
     hub.resyncAll()
   })
-  const extras = everyday(deps, hub, base.presence)
+  const extras = liveFeatures(deps, hub, base.presence)
+  const ports: ConnectionPorts = {
+    join: (c) => hub.join(c),
+    leave: (c) => hub.leave(c),
+    resumed: extras.resumed,
+    read: extras.read,
+    typing: extras.typing,
+  }
   base.bus
     .subscribe(controlTopic(base.config.busPrefix), (payload) => {
       const notice = decodeControl(payload)
@@ -111,7 +118,7 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
         if (stopping) return socket.destroy()
         socket.on('error', (err) => deps.log.debug({ err: err.message }, 'upgrade socket error'))
         upgrade(deps, gate, req, socket, head)
-          .then((client) => client && attachSocket(deps, hub, client, extras))
+          .then((client) => client && attachSocket(deps, ports, client))
           .catch((err) => {
             deps.log.error({ err }, 'socket setup failed')
             socket.destroy()

@@ -229,7 +229,7 @@ export async function waitForText(
   if (!ok) assert.equal(await textOf(page, selector), text, `the text of ${selector} on ${page.url()}`)
 }
 
-// ---- Everyday chat (sidebar, unread badges, typing, mentions, search, look and accessibility) ----
+// ---- Room features (sidebar, unread badges, typing, mentions, search, look and accessibility) ----
 
 /** A browser context signed in as a user who already signed up over HTTP (keeps that HttpUser usable). */
 export async function contextOf(

@@ -6,8 +6,8 @@ import { storedKey } from '../../src/chat/send-key.ts'
 import { createRoom, say } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
-import { readySocket, sideUpdates, waitSide } from '../support/everyday.ts'
 import { HttpUser } from '../support/http.ts'
+import { readySocket, sideUpdates, waitSide } from '../support/live.ts'
 import { isStored, type TestSocket } from '../support/socket.ts'
 
 /**

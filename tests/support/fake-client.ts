@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws'
-import { Client } from '../../src/realtime/client.ts'
+import { Client } from '../../src/realtime/socket/client.ts'
 
 /** A Client of ann in room 1 over a stand-in socket, for unit tests of what it is sent. */
 export function clientOver(ws: object, maxBuffered = 1 << 20): Client {

@@ -12,7 +12,7 @@ const EXTRA = /^<hx-partial hx-target="#(side-\d+|presence|typing)"/
 export class TestSocket {
   /** The room's frames and the replies to this socket (messages, edits, composer, notices). */
   readonly frames: string[] = []
-  /** The everyday extras, kept apart: sidebar badges, who's here, who's typing. */
+  /** The live features, kept apart: sidebar badges, who's here, who's typing. */
   readonly extras: string[] = []
   readonly closed: Promise<Closed>
   private waiters: Array<() => void> = []

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { OutFrame } from '../../src/realtime/client.ts'
+import type { OutFrame } from '../../src/realtime/socket/client.ts'
 import { clientOver } from '../support/fake-client.ts'
 
 function client() {

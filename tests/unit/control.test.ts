@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { type Control, decodeControl, encodeControl } from '../../src/realtime/control.ts'
+import { type Control, decodeControl, encodeControl } from '../../src/realtime/fanout/control.ts'
 
 describe('control notices between nodes', () => {
   it('round-trips every kind', () => {
@@ -31,7 +31,7 @@ describe('control notices between nodes', () => {
 
 describe('frames from a page', () => {
   it('takes only its own frame types: inherited names like __proto__ are refused, not crashed on', async () => {
-    const { parseFrame } = await import('../../src/realtime/frames-in.ts')
+    const { parseFrame } = await import('../../src/realtime/socket/frames-in.ts')
     for (const type of ['__proto__', 'toString', 'constructor', 'hasOwnProperty', 'send'])
       assert.equal(parseFrame(JSON.stringify({ type, last_seq: 1 })).type, 'invalid', type)
     assert.deepEqual(parseFrame('{"type":"read","seq":3}'), { type: 'read', seq: 3 })

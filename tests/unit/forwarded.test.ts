@@ -5,7 +5,7 @@ import { describe, it } from 'node:test'
 import type { WebSocket } from 'ws'
 import { ConfigError, readConfig } from '../../src/config.ts'
 import { clientAddress, parseTrustProxy, requestOrigin } from '../../src/forwarded.ts'
-import { closeAtExpiry } from '../../src/realtime/session-expiry.ts'
+import { closeAtExpiry } from '../../src/realtime/socket/session-expiry.ts'
 
 /** Just what the rule reads of a request: the peer's address and the headers. */
 function req(peer: string, headers: Record<string, string> = {}): IncomingMessage {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { parseFrame } from '../../src/realtime/frames-in.ts'
+import { parseFrame } from '../../src/realtime/socket/frames-in.ts'
 
 describe('a send frame marked as a resend', () => {
   const send = (extra: object) =>

@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { Invalid } from '../../src/chat/errors.ts'
 import type { Message } from '../../src/chat/types.ts'
 import * as valid from '../../src/chat/validate.ts'
-import { type InFrame, parseFrame } from '../../src/realtime/frames-in.ts'
+import { type InFrame, parseFrame } from '../../src/realtime/socket/frames-in.ts'
 import { renderMessageFrame } from '../../src/render/frames.ts'
 import { escapeHtml, linkify } from '../../src/render/linkify.ts'
 

@@ -5,9 +5,9 @@ import type { WebSocket } from 'ws'
 import { memoryBus } from '../../src/bus/memory.ts'
 import type { Room } from '../../src/chat/types.ts'
 import { createMetrics } from '../../src/metrics/metrics.ts'
-import { busAnnouncer } from '../../src/realtime/announcer.ts'
-import { Client } from '../../src/realtime/client.ts'
-import { Hub, type Readers } from '../../src/realtime/hub.ts'
+import { busAnnouncer } from '../../src/realtime/fanout/announcer.ts'
+import { Hub, type Readers } from '../../src/realtime/fanout/hub.ts'
+import { Client } from '../../src/realtime/socket/client.ts'
 
 /** A live socket of `userId` in room `roomId` that records what it is sent and how it is closed. */
 function page(userId: number, roomId: number) {

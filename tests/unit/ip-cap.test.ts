@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { IpCap } from '../../src/realtime/ip-cap.ts'
+import { IpCap } from '../../src/realtime/socket/ip-cap.ts'
 
 describe('the per-address socket cap', () => {
   it('counts an IPv6 client per /64, as sign-in does, so a new address per socket is no way round it', () => {

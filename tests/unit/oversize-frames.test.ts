@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { readConfig } from '../../src/config.ts'
 import type { DeliveryStats } from '../../src/metrics/metrics.ts'
-import type { OutFrame } from '../../src/realtime/client.ts'
-import { RoomWriter } from '../../src/realtime/room-writer.ts'
+import { RoomWriter } from '../../src/realtime/fanout/room-writer.ts'
+import type { OutFrame } from '../../src/realtime/socket/client.ts'
 import { clientOver } from '../support/fake-client.ts'
 
 const KB = 1024

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { OutFrame } from '../../src/realtime/client.ts'
-import { replayTo } from '../../src/realtime/replay.ts'
+import type { OutFrame } from '../../src/realtime/socket/client.ts'
+import { replayTo } from '../../src/realtime/socket/replay.ts'
 import { clientOver } from '../support/fake-client.ts'
 
 /** A client over a socket that takes each message a turn later (as a draining socket does). */

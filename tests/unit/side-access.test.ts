@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import pino from 'pino'
-import type { Client, SideEntry, SideState } from '../../src/realtime/client.ts'
-import { type Readers, SideAccess } from '../../src/realtime/side-access.ts'
+import { type Readers, SideAccess } from '../../src/realtime/live/side-access.ts'
+import type { Client, SideEntry, SideState } from '../../src/realtime/socket/client.ts'
 
 const entry = (): SideEntry => ({ unread: 0, mentions: 0, seen: 0, own: 0, mentioned: 0 })
 /** A page of `userId` whose sidebar shows `rooms`; its socket is open until the test closes it. */

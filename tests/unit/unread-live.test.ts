@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { Client, SideState } from '../../src/realtime/client.ts'
-import { encodeActivity, UnreadLive } from '../../src/realtime/unread-live.ts'
+import { encodeActivity, UnreadLive } from '../../src/realtime/live/unread-live.ts'
+import type { Client, SideState } from '../../src/realtime/socket/client.ts'
 
 const turn = () => new Promise((r) => setImmediate(r))
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { Invalid } from '../../src/chat/errors.ts'
 import * as valid from '../../src/chat/validate.ts'
-import { decodeFrame, encodeFrame } from '../../src/realtime/envelope.ts'
-import { parseFrame } from '../../src/realtime/frames-in.ts'
+import { decodeFrame, encodeFrame } from '../../src/realtime/fanout/envelope.ts'
+import { parseFrame } from '../../src/realtime/socket/frames-in.ts'
 
 describe('validators', () => {
   it('accepts usernames of 1–32 letters, digits, _ - .', () => {

@@ -1,5 +1,5 @@
-import type { Client, SideEntry } from './client.ts'
-import { inTurns } from './in-turns.ts'
+import type { Client, SideEntry } from '../socket/client.ts'
+import { inTurns } from '../socket/in-turns.ts'
 
 /** What one room has seen on this node: messages, and per author and per mentioned name. */
 interface RoomCounter {

@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws'
-import type { Room, User } from '../chat/types.ts'
+import type { Room, User } from '../../chat/types.ts'
 
 /** One sidebar entry of one socket: its counts, and the room's counters when they were last folded in. */
 export interface SideEntry {

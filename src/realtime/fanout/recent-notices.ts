@@ -1,4 +1,4 @@
-import type { Client } from './client.ts'
+import type { Client } from '../socket/client.ts'
 import type { Control } from './control.ts'
 
 /** Longer than an upgrade may take (it is refused after 10 s), from its access check to joining the hub. */

@@ -1,4 +1,4 @@
--- Everyday chat: how far each person has read in each room (unread counts), and full-text search.
+-- How far each person has read in each room (unread counts), and full-text search.
 
 CREATE TABLE room_reads (
   user_id       integer NOT NULL REFERENCES users (id) ON DELETE CASCADE,

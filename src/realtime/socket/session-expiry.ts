@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws'
-import { CLOSE } from './hub.ts'
+import { CLOSE } from './close-codes.ts'
 
 /** Node fires a longer timeout at once (it overflows 32 bits): a far expiry is waited for in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1

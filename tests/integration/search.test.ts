@@ -22,7 +22,7 @@ function hits(html: string): Hit[] {
 }
 
 for (const backend of backends()) {
-  describe(`everyday: search [${backend.name}]`, { timeout: 60_000 }, () => {
+  describe(`search [${backend.name}]`, { timeout: 60_000 }, () => {
     let app: TestApp
     let root: HttpUser
     let ann: HttpUser

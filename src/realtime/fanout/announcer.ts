@@ -1,14 +1,14 @@
-import { activityTopic, type Bus, controlTopic, roomTopic } from '../bus/bus.ts'
-import type { Announcer, Message } from '../chat/types.ts'
-import type { Logger } from '../log.ts'
-import type { Metrics } from '../metrics/metrics.ts'
-import { renderEventFrame, renderRoomFrame } from '../render/frames.ts'
-import { mentionedNames } from '../render/linkify.ts'
+import { activityTopic, type Bus, controlTopic, roomTopic } from '../../bus/bus.ts'
+import type { Announcer, Message } from '../../chat/types.ts'
+import type { Logger } from '../../log.ts'
+import type { Metrics } from '../../metrics/metrics.ts'
+import { renderEventFrame, renderRoomFrame } from '../../render/frames.ts'
+import { mentionedNames } from '../../render/linkify.ts'
+import { encodeActivity } from '../live/unread-live.ts'
 import { type Control, encodeControl } from './control.ts'
 import { encodeFrame, type Frame } from './envelope.ts'
 import type { Hub } from './hub.ts'
 import { encodePrivateHead } from './private-head.ts'
-import { encodeActivity } from './unread-live.ts'
 
 /**
  * Renders each room event's frame once, hands it to this node's sockets at once and publishes it for the other

@@ -1,13 +1,11 @@
 import type { RawData } from 'ws'
-import { catchUp } from '../chat/catch-up.ts'
-import { reloadPieces, replayPieces } from '../render/catch-up-frames.ts'
-import { renderNoticeFrame } from '../render/frames.ts'
-import { pageView } from '../render/view-models.ts'
+import { catchUp } from '../../chat/catch-up.ts'
+import { reloadPieces, replayPieces } from '../../render/catch-up-frames.ts'
+import { renderNoticeFrame } from '../../render/frames.ts'
+import { pageView } from '../../render/view-models.ts'
+import type { RealtimeDeps } from '../deps.ts'
 import type { Client } from './client.ts'
-import type { RealtimeDeps } from './deps.ts'
-import type { Everyday } from './everyday.ts'
 import { parseFrame } from './frames-in.ts'
-import type { Hub } from './hub.ts'
 import { replayTo } from './replay.ts'
 import { startSend } from './send.ts'
 
@@ -18,10 +16,22 @@ const SUBSCRIBE_WAIT_MS = 2000
 /** Frames one socket may have received and not yet taken in (read, checked, queued for storing). */
 const MAX_PENDING_FRAMES = 150
 
+/**
+ * What a connection reports to, declared here so that socket/ never reaches up: the room's fan-out (join,
+ * leave) and the live features (a resumed page, a read mark, typing).
+ */
+export interface ConnectionPorts {
+  join(client: Client): Promise<void>
+  leave(client: Client): void
+  resumed(client: Client): Promise<void>
+  read(client: Client, seq: number): Promise<void>
+  typing(client: Client, on: boolean): Promise<unknown> | undefined
+}
+
 /** Wires one accepted socket: frames in (in order; a message's store runs on), catch-up, and clean-up on close. */
-export function attachSocket(deps: RealtimeDeps, hub: Hub, client: Client, extras: Everyday): void {
+export function attachSocket(deps: RealtimeDeps, ports: ConnectionPorts, client: Client): void {
   const { ws } = client
-  client.queue = joined(hub, client).catch((err) => {
+  client.queue = joined(ports, client).catch((err) => {
     deps.log.error({ err, room: client.room.id }, 'subscribe failed')
     ws.close(1011, 'try again')
   })
@@ -40,7 +50,7 @@ export function attachSocket(deps: RealtimeDeps, hub: Hub, client: Client, extra
       client.pending--
     }
     // The next frame waits for this one's turn only; the rest of it (a message being stored) runs on.
-    client.queue = client.queue.then(begin(deps, client, data, isBinary, extras)).then(
+    client.queue = client.queue.then(begin(deps, client, data, isBinary, ports)).then(
       (later) => {
         done()
         void (later?.rest ?? Promise.resolve()).catch(failed)
@@ -56,7 +66,7 @@ export function attachSocket(deps: RealtimeDeps, hub: Hub, client: Client, extra
   })
   // A client's protocol errors (oversize, bad UTF-8) are its problem, not the server's: debug, not warn.
   ws.on('error', (err) => deps.log.debug({ err: err.message, user: client.user.id }, 'socket error'))
-  ws.on('close', () => hub.leave(client))
+  ws.on('close', () => ports.leave(client))
   // Through the queue: a resume already waiting there is handled first, so going live never overtakes it.
   setTimeout(() => {
     client.queue = client.queue.then(() => {
@@ -71,12 +81,12 @@ export function attachSocket(deps: RealtimeDeps, hub: Hub, client: Client, extra
  * (the room resyncs from the database once Redis is back). A function of its own, so that the socket's
  * long-lived handlers do not keep its timer.
  */
-function joined(hub: Hub, client: Client): Promise<void> {
+function joined(ports: ConnectionPorts, client: Client): Promise<void> {
   let timer: NodeJS.Timeout | undefined
   const patience = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, SUBSCRIBE_WAIT_MS)
   })
-  return Promise.race([hub.join(client), patience]).finally(() => clearTimeout(timer))
+  return Promise.race([ports.join(client), patience]).finally(() => clearTimeout(timer))
 }
 
 type Turn = () => Promise<{ rest: Promise<void> } | undefined>
@@ -85,7 +95,13 @@ type Turn = () => Promise<{ rest: Promise<void> } | undefined>
  * Starts a frame on arrival and hands back its turn, which runs after the turns of the frames before it.
  * A message's turn ends once it is queued for storing (see startSend) and hands back the rest, still running.
  */
-function begin(deps: RealtimeDeps, client: Client, data: RawData, isBinary: boolean, extras: Everyday): Turn {
+function begin(
+  deps: RealtimeDeps,
+  client: Client,
+  data: RawData,
+  isBinary: boolean,
+  extras: ConnectionPorts,
+): Turn {
   if (isBinary)
     return async () => {
       client.ws.close(1003, 'binary frames are not accepted')

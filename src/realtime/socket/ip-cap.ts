@@ -1,4 +1,4 @@
-import { addressKey } from '../chat/limits.ts'
+import { addressKey } from '../../chat/limits.ts'
 
 /**
  * How many sockets each client address has open on this node. An address is counted as sign-in counts it

@@ -1,6 +1,6 @@
-import type { Logger } from '../log.ts'
-import type { PresenceStore } from '../presence/presence.ts'
-import type { Client } from './client.ts'
+import type { Logger } from '../../log.ts'
+import type { PresenceStore } from '../../presence/presence.ts'
+import type { Client } from '../socket/client.ts'
 
 const SETTLE_MS = 500
 export const REFRESH_MS = 20_000

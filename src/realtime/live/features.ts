@@ -1,12 +1,12 @@
-import { controlTopic, roomTopic } from '../bus/bus.ts'
-import { readUpTo } from '../chat/sidebar.ts'
-import type { PresenceStore } from '../presence/presence.ts'
-import { renderPresenceFrame, renderTypingFrame } from '../render/frames.ts'
-import type { Client } from './client.ts'
-import { encodeControl } from './control.ts'
-import type { RealtimeDeps } from './deps.ts'
-import { encodeFrame, encodeTyping } from './envelope.ts'
-import type { Hub } from './hub.ts'
+import { controlTopic, roomTopic } from '../../bus/bus.ts'
+import { readUpTo } from '../../chat/sidebar.ts'
+import type { PresenceStore } from '../../presence/presence.ts'
+import { renderPresenceFrame, renderTypingFrame } from '../../render/frames.ts'
+import type { RealtimeDeps } from '../deps.ts'
+import { encodeControl } from '../fanout/control.ts'
+import { encodeFrame, encodeTyping } from '../fanout/envelope.ts'
+import type { Hub } from '../fanout/hub.ts'
+import type { Client } from '../socket/client.ts'
 import { PresenceLive, REFRESH_MS } from './presence-live.ts'
 import { sideLive } from './side-live.ts'
 import { TYPING_EVERY_MS, TypingLive } from './typing-live.ts'
@@ -16,8 +16,8 @@ import { UnreadLive } from './unread-live.ts'
 const READ_EVERY_MS = 2_000
 const UNREAD_TICK_MS = 1_000
 
-/** The everyday live extras of a node: sidebar unread badges, who's here, who's typing. */
-export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceStore) {
+/** The live features of a node: sidebar unread badges, who's here, who's typing. */
+export function liveFeatures(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceStore) {
   const { bus, log } = deps
   const prefix = deps.config.busPrefix
   const unread = new UnreadLive()
@@ -111,4 +111,4 @@ export function everyday(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceSt
   }
 }
 
-export type Everyday = ReturnType<typeof everyday>
+export type LiveFeatures = ReturnType<typeof liveFeatures>

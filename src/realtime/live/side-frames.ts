@@ -1,5 +1,5 @@
-import { renderSideItem, type SideItem } from '../render/frames.ts'
-import type { Client } from './client.ts'
+import { renderSideItem, type SideItem } from '../../render/frames.ts'
+import type { Client } from '../socket/client.ts'
 
 /** A room as its sidebar entry names it. */
 interface RoomName {

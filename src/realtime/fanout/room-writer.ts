@@ -1,5 +1,5 @@
-import type { DeliveryStats } from '../metrics/metrics.ts'
-import type { Client, OutFrame } from './client.ts'
+import type { DeliveryStats } from '../../metrics/metrics.ts'
+import type { Client, OutFrame } from '../socket/client.ts'
 
 /**
  * A room's sockets are written to at most once per this long (about one screen refresh): the frames of a busy

@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws'
-import type { Logger } from '../log.ts'
-import type { Client, SideEntry } from './client.ts'
+import type { Logger } from '../../log.ts'
+import type { Client, SideEntry } from '../socket/client.ts'
 
 /** Which of these people may read the room now (chat/rooms readersAmong: the one rule, from the database). */
 export type Readers = (roomId: number, userIds: number[]) => Promise<Set<number>>

@@ -3,6 +3,7 @@ import { after, afterEach, before, describe, it } from 'node:test'
 import { createRoom, isOpen, say, userId } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
+import { HttpUser, seqs } from '../support/http.ts'
 import {
   lastSeq,
   readMark,
@@ -13,14 +14,13 @@ import {
   sleep,
   until,
   waitSide,
-} from '../support/everyday.ts'
-import { HttpUser, seqs } from '../support/http.ts'
+} from '../support/live.ts'
 import type { TestSocket } from '../support/socket.ts'
 
 const READ_EVERY_MS = 2000
 
 for (const backend of backends()) {
-  describe(`everyday: read marks [${backend.name}]`, { timeout: 90_000 }, () => {
+  describe(`read marks [${backend.name}]`, { timeout: 90_000 }, () => {
     let app: TestApp
     let root: HttpUser
     let ann: HttpUser

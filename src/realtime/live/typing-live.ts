@@ -1,5 +1,5 @@
-import type { Client } from './client.ts'
-import type { TypingSignal } from './envelope.ts'
+import type { TypingSignal } from '../fanout/envelope.ts'
+import type { Client } from '../socket/client.ts'
 
 /** How long "is typing" lasts after the last signal; pages send one at most every 2 s while typing. */
 export const TYPING_TTL_MS = 5_000

@@ -1,11 +1,10 @@
-import type { Logger } from '../log.ts'
-import type { Client } from './client.ts'
+import type { Logger } from '../../log.ts'
+import type { Client } from '../socket/client.ts'
+import { CLOSE } from '../socket/close-codes.ts'
 
 /** Which of these people may still read the room (from the database). */
 export type Readers = (roomId: number, userIds: number[]) => Promise<Set<number>>
 
-/** The close code of "you may no longer read this room" (htmx does not reconnect after it). */
-export const NO_ACCESS = 4403
 /** The database could not say: the page reconnects, and the upgrade checks access again. */
 const CHECK_FAILED = 1011
 
@@ -33,7 +32,7 @@ export function recheckAccess(
     .then((allowed) => {
       for (const c of clients) {
         if (!allowed.has(c.user.id)) {
-          c.ws.close(NO_ACCESS, 'no access')
+          c.ws.close(CLOSE.noAccess, 'no access')
           continue
         }
         if (gated.has(c)) c.goLive(c.lastSeq)

@@ -1,12 +1,12 @@
-import { safeEqual } from '../auth/tokens.ts'
-import { type Admitted, chargeMessage, checkMessage } from '../chat/admit-message.ts'
-import { composerError, isOutcomeUnknown, isStoreUnavailable, RateLimited } from '../chat/errors.ts'
-import { storeMessage } from '../chat/messages.ts'
-import { isClientId } from '../chat/validate.ts'
-import { ids } from '../render/dom-ids.ts'
-import { renderSendAck, renderSendError, renderSendRetry } from '../render/frames.ts'
+import { safeEqual } from '../../auth/tokens.ts'
+import { type Admitted, chargeMessage, checkMessage } from '../../chat/admit-message.ts'
+import { composerError, isOutcomeUnknown, isStoreUnavailable, RateLimited } from '../../chat/errors.ts'
+import { storeMessage } from '../../chat/messages.ts'
+import { isClientId } from '../../chat/validate.ts'
+import { ids } from '../../render/dom-ids.ts'
+import { renderSendAck, renderSendError, renderSendRetry } from '../../render/frames.ts'
+import type { RealtimeDeps } from '../deps.ts'
 import type { Client } from './client.ts'
-import type { RealtimeDeps } from './deps.ts'
 
 /**
  * The part of a message that runs in the socket's turn: whether it was admitted, and `stored`, which settles

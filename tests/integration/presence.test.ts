@@ -3,12 +3,12 @@ import { after, afterEach, before, describe, it } from 'node:test'
 import { addMember, closedWithin, createRoom, say } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
-import { presenceLists, readySocket, waitPresence } from '../support/everyday.ts'
 import { HttpUser } from '../support/http.ts'
+import { presenceLists, readySocket, waitPresence } from '../support/live.ts'
 import type { TestSocket } from '../support/socket.ts'
 
 for (const backend of backends()) {
-  describe(`everyday: who's here [${backend.name}]`, { timeout: 60_000 }, () => {
+  describe(`who's here [${backend.name}]`, { timeout: 60_000 }, () => {
     let app: TestApp
     let root: HttpUser
     let ann: HttpUser

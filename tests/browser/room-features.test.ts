@@ -32,7 +32,9 @@ async function typingGone(page: Page, timeout: number): Promise<number> {
   return Date.now() - started
 }
 
-describe('everyday chat in the browser', { timeout: 300_000 }, () => {
+describe('room features in the browser: badges, presence, typing, mentions, drafts, search', {
+  timeout: 300_000,
+}, () => {
   let app: TestApp
   let browser: Browser
   let alice: HttpUser // the admin (first to sign up)

@@ -4,6 +4,7 @@ import type { Running } from '../../src/server.ts'
 import { createRoom, say } from '../support/admin.ts'
 import { startSiblingNode, startTestApp, type TestApp } from '../support/app.ts'
 import { NEEDS_SERVICES, servicesBackend } from '../support/backends.ts'
+import { HttpUser } from '../support/http.ts'
 import {
   lastSeq,
   presenceLists,
@@ -13,13 +14,12 @@ import {
   typingLines,
   waitPresence,
   waitSide,
-} from '../support/everyday.ts'
-import { HttpUser } from '../support/http.ts'
+} from '../support/live.ts'
 import type { TestSocket } from '../support/socket.ts'
 
 const services = servicesBackend()
 
-describe('everyday extras across two nodes on one Postgres and one Redis', {
+describe('live features across two nodes on one Postgres and one Redis', {
   timeout: 90_000,
   skip: services ? false : NEEDS_SERVICES,
 }, () => {

@@ -18,7 +18,7 @@ function offered(html: string): string[] {
 }
 
 for (const backend of backends()) {
-  describe(`everyday: @mention suggestions [${backend.name}]`, { timeout: 60_000 }, () => {
+  describe(`@mention suggestions [${backend.name}]`, { timeout: 60_000 }, () => {
     let app: TestApp
     let root: HttpUser
     let ann: HttpUser

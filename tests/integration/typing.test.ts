@@ -5,15 +5,15 @@ import { Redis } from 'ioredis'
 import { createRoom, messageFrames, say, userId } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
-import { readySocket, settled, sleep, storedMessages, typingLines, until } from '../support/everyday.ts'
 import { HttpUser } from '../support/http.ts'
+import { readySocket, settled, sleep, storedMessages, typingLines, until } from '../support/live.ts'
 import type { TestSocket } from '../support/socket.ts'
 
 const TYPING_EVERY_MS = 2000
 const TYPING_TTL_MS = 5000
 
 for (const backend of backends()) {
-  describe(`everyday: who is typing [${backend.name}]`, { timeout: 90_000 }, () => {
+  describe(`who is typing [${backend.name}]`, { timeout: 90_000 }, () => {
     let app: TestApp
     let root: HttpUser
     let ann: HttpUser

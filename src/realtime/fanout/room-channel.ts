@@ -1,6 +1,6 @@
-import type { Logger } from '../log.ts'
-import type { DeliveryStats } from '../metrics/metrics.ts'
-import type { Client, OutFrame } from './client.ts'
+import type { Logger } from '../../log.ts'
+import type { DeliveryStats } from '../../metrics/metrics.ts'
+import type { Client, OutFrame } from '../socket/client.ts'
 import type { Frame } from './envelope.ts'
 import { RoomWriter } from './room-writer.ts'
 

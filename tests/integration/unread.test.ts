@@ -3,6 +3,7 @@ import { after, afterEach, before, describe, it } from 'node:test'
 import { addMember, createRoom, say } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
+import { HttpUser } from '../support/http.ts'
 import {
   readySocket,
   roomId,
@@ -11,14 +12,13 @@ import {
   sideUpdates,
   storedMessages,
   waitSide,
-} from '../support/everyday.ts'
-import { HttpUser } from '../support/http.ts'
+} from '../support/live.ts'
 import type { TestSocket } from '../support/socket.ts'
 
 const none: Side = { unread: 0, mentions: 0, mentioned: false, current: false }
 
 for (const backend of backends()) {
-  describe(`everyday: unread counts and mentions in the sidebar [${backend.name}]`, {
+  describe(`unread counts and mentions in the sidebar [${backend.name}]`, {
     timeout: 90_000,
   }, () => {
     let app: TestApp

@@ -1,11 +1,12 @@
-import { type Bus, roomTopic } from '../bus/bus.ts'
-import type { Logger } from '../log.ts'
-import type { DeliveryStats } from '../metrics/metrics.ts'
-import { NO_ACCESS, type Readers, recheckAccess } from './access-recheck.ts'
-import type { Client } from './client.ts'
+import { type Bus, roomTopic } from '../../bus/bus.ts'
+import type { Logger } from '../../log.ts'
+import type { DeliveryStats } from '../../metrics/metrics.ts'
+import type { Client } from '../socket/client.ts'
+import { CLOSE } from '../socket/close-codes.ts'
+import { IpCap } from '../socket/ip-cap.ts'
+import { type Readers, recheckAccess } from './access-recheck.ts'
 import type { Control } from './control.ts'
 import { decodeFrame, decodeTyping, type Frame, type TypingSignal } from './envelope.ts'
-import { IpCap } from './ip-cap.ts'
 import { decodePrivateHead } from './private-head.ts'
 import { RecentNotices } from './recent-notices.ts'
 import { type LoadFrames, RoomChannel } from './room-channel.ts'
@@ -20,9 +21,6 @@ export interface HubHooks {
   /** Every control notice, from this node or another (sidebar entries follow access changes). */
   control?(notice: Control): void
 }
-
-/** Close codes htmx does not reconnect after; public/chat.js tells the reader what happened for each. */
-export const CLOSE = { signedOut: 4401, noAccess: NO_ACCESS, roomGone: 4404 } as const
 
 /**
  * This node's sockets by room. A room's bus topic is subscribed while at least one local socket is in it,
