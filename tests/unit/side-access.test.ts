@@ -2,16 +2,16 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import pino from 'pino'
 import { type Readers, SideAccess } from '../../src/realtime/live/side-access.ts'
-import type { Client, SideEntry, SideState } from '../../src/realtime/socket/client.ts'
+import { type SideEntry, sideOf, startSide } from '../../src/realtime/live/side-state.ts'
+import type { Client } from '../../src/realtime/socket/client.ts'
 
 const entry = (): SideEntry => ({ unread: 0, mentions: 0, seen: 0, own: 0, mentioned: 0 })
 /** A page of `userId` whose sidebar shows `rooms`; its socket is open until the test closes it. */
-const page = (userId: number, rooms: number[]) =>
-  ({
-    user: { id: userId },
-    side: new Map(rooms.map((r) => [r, entry()])) as SideState,
-    ws: { readyState: 1 },
-  }) as unknown as Client
+const page = (userId: number, rooms: number[]) => {
+  const client = { user: { id: userId }, ws: { readyState: 1 } } as unknown as Client
+  startSide(client, new Map(rooms.map((r) => [r, entry()])))
+  return client
+}
 const closeSocket = (c: Client) => Object.assign(c.ws, { readyState: 3 })
 
 /** A database whose answers the test hands out one by one. */
@@ -36,7 +36,7 @@ function setup() {
     db.readers,
     {
       drop: (c, roomId) => {
-        c.side?.delete(roomId)
+        sideOf(c)?.delete(roomId)
         dropped.push([c.user.id, roomId])
       },
       restored: (ids) => restored.push(ids),
@@ -53,9 +53,9 @@ describe('sidebar entries follow access (SideAccess)', () => {
     const { db, dropped, restored, access } = setup()
     const [ann, bea, cid] = [page(1, [7, 8]), page(2, [7]), page(3, [8])]
     access.recheck([ann, bea, cid], [7])
-    assert.equal(ann.side?.has(7), false, 'nothing about room 7 can be sent while it is checked')
-    assert.equal(bea.side?.has(7), false)
-    assert.equal(ann.side?.has(8), true, 'other rooms are not touched')
+    assert.equal(sideOf(ann)?.has(7), false, 'nothing about room 7 can be sent while it is checked')
+    assert.equal(sideOf(bea)?.has(7), false)
+    assert.equal(sideOf(ann)?.has(8), true, 'other rooms are not touched')
     assert.deepEqual(
       db.asked.map((a) => [a.roomId, a.userIds]),
       [[7, [1, 2]]],
@@ -64,7 +64,7 @@ describe('sidebar entries follow access (SideAccess)', () => {
     db.asked[0]?.answer([2])
     await settle()
     assert.deepEqual(dropped, [[1, 7]])
-    assert.equal(bea.side?.has(7), true, 'a reader keeps it')
+    assert.equal(sideOf(bea)?.has(7), true, 'a reader keeps it')
     assert.deepEqual(restored, [[7]], 'and its counts catch up')
   })
 
@@ -80,7 +80,7 @@ describe('sidebar entries follow access (SideAccess)', () => {
     db.asked[1]?.answer([1])
     await settle()
     assert.deepEqual(dropped, [[2, 7]])
-    assert.equal(ann.side?.has(7), true)
+    assert.equal(sideOf(ann)?.has(7), true)
   })
 
   it('keeps entries out while the database cannot say (and asks again later)', async () => {
@@ -89,12 +89,12 @@ describe('sidebar entries follow access (SideAccess)', () => {
     access.recheck([ann], [7])
     db.asked[0]?.answer(new Error('connection lost'))
     await settle()
-    assert.equal(ann.side?.has(7), false, 'held: nothing about the room is sent')
+    assert.equal(sideOf(ann)?.has(7), false, 'held: nothing about the room is sent')
     assert.deepEqual([dropped, restored], [[], []])
     access.recheck([]) // the next change (or the retry timer) checks what is held
     db.asked[1]?.answer([1])
     await settle()
-    assert.equal(ann.side?.has(7), true)
+    assert.equal(sideOf(ann)?.has(7), true)
   })
 
   it('lets go of the entries of pages closed while the database cannot say', async () => {
@@ -122,12 +122,12 @@ describe('sidebar entries follow access (SideAccess)', () => {
     const { db, dropped, access } = setup()
     const dee = page(4, [7, 8, 9])
     access.recheck([dee])
-    assert.equal(dee.side?.size, 0)
+    assert.equal(sideOf(dee)?.size, 0)
     assert.deepEqual(db.asked.map((a) => a.roomId).sort(), [7, 8, 9])
     for (const a of db.asked) a.answer(a.roomId === 8 ? [] : [4])
     await settle()
     assert.deepEqual(dropped, [[4, 8]])
-    assert.deepEqual([...(dee.side?.keys() ?? [])].sort(), [7, 9])
+    assert.deepEqual([...(sideOf(dee)?.keys() ?? [])].sort(), [7, 9])
   })
 
   it('bumps its version on every change, so a sidebar read from the database meanwhile is checked too', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { type SideState, sideOf, startSide } from '../../src/realtime/live/side-state.ts'
 import { encodeActivity, UnreadLive } from '../../src/realtime/live/unread-live.ts'
-import type { Client, SideState } from '../../src/realtime/socket/client.ts'
+import type { Client } from '../../src/realtime/socket/client.ts'
 
 const turn = () => new Promise((r) => setImmediate(r))
 
@@ -11,7 +12,9 @@ describe('live unread badges', () => {
     const clients = Array.from({ length: 250 }, (_, i) => {
       const user = { id: 100 + i, username: `u${i}` }
       const side: SideState = new Map([[2, live.entry(2, user, 0, 0)]])
-      return { side, user, room: { id: 1 } } as unknown as Client
+      const client = { user, room: { id: 1 } } as unknown as Client
+      startSide(client, side)
+      return client
     })
     live.onActivity(encodeActivity(2, 1, ['u7']))
     live.onActivity(encodeActivity(2, 1, []))
@@ -26,9 +29,9 @@ describe('live unread badges', () => {
       sent.map(([, rooms]) => rooms),
       clients.map(() => [2]),
     )
-    assert.deepEqual(clients[7]?.side?.get(2), { ...clients[7]?.side?.get(2), unread: 2, mentions: 1 })
-    assert.equal(clients[8]?.side?.get(2)?.unread, 2)
-    assert.equal(clients[8]?.side?.get(2)?.mentions, 0)
+    assert.deepEqual(sideOf(clients[7])?.get(2), { ...sideOf(clients[7])?.get(2), unread: 2, mentions: 1 })
+    assert.equal(sideOf(clients[8])?.get(2)?.unread, 2)
+    assert.equal(sideOf(clients[8])?.get(2)?.mentions, 0)
     live.tick(clients, (client, rooms) => sent.push([client, rooms]))
     await turn()
     assert.equal(sent.length, 250, 'nothing new, nothing sent')

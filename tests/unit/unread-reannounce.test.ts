@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { type SideState, sideOf, startSide } from '../../src/realtime/live/side-state.ts'
 import { encodeActivity, UnreadLive } from '../../src/realtime/live/unread-live.ts'
-import type { Client, SideState } from '../../src/realtime/socket/client.ts'
+import type { Client } from '../../src/realtime/socket/client.ts'
 
 describe('live unread badges and a message announced twice', () => {
   it('counts a seq once, and a payload without a seq (an older node) as it comes', () => {
     const live = new UnreadLive()
     const user = { id: 9, username: 'ann' }
     const side: SideState = new Map([[2, live.entry(2, user, 0, 0)]])
-    const client = { side, user, room: { id: 1 } } as unknown as Client
+    const client = { user, room: { id: 1 } } as unknown as Client
+    startSide(client, side)
     live.onActivity(encodeActivity(2, 1, ['ann'], 7))
     live.onActivity(encodeActivity(2, 1, ['ann'], 7))
     live.onActivity(encodeActivity(2, 1, [], 8))
@@ -22,7 +24,8 @@ describe('live unread badges and a message announced twice', () => {
     const live = new UnreadLive()
     const user = { id: 9, username: 'ann' }
     const side: SideState = new Map([[2, live.entry(2, user, 0, 0)]])
-    const client = { side, user, room: { id: 1 } } as unknown as Client
+    const client = { user, room: { id: 1 } } as unknown as Client
+    startSide(client, side)
     for (let seq = 1; seq <= 5000; seq++) live.onActivity(encodeActivity(2, 1, [], seq))
     live.onActivity(encodeActivity(2, 1, [], 5000))
     live.tick([client], () => undefined)

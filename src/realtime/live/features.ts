@@ -8,12 +8,11 @@ import { encodeFrame, encodeTyping } from '../fanout/envelope.ts'
 import type { Hub } from '../fanout/hub.ts'
 import type { Client } from '../socket/client.ts'
 import { PresenceLive, REFRESH_MS } from './presence-live.ts'
+import { ReadMarks } from './read-marks.ts'
 import { sideLive } from './side-live.ts'
-import { TYPING_EVERY_MS, TypingLive } from './typing-live.ts'
+import { TypingLive, TypingThrottle } from './typing-live.ts'
 import { UnreadLive } from './unread-live.ts'
 
-/** A read mark is stored at most this often per socket (the page says so on every message it shows). */
-const READ_EVERY_MS = 2_000
 const UNREAD_TICK_MS = 1_000
 
 /** The live features of a node: sidebar unread badges, who's here, who's typing. */
@@ -50,15 +49,14 @@ export function liveFeatures(deps: RealtimeDeps, hub: Hub, presenceStore: Presen
     control: side.control,
   })
 
-  const storeRead = async (client: Client) => {
-    // Stored even if the page has closed meanwhile: what it said it read, it read.
-    client.readAt = Date.now()
-    await readUpTo(deps.db, client.user, client.room, client.readSeq)
+  const marks = new ReadMarks(async (client, seq) => {
+    await readUpTo(deps.db, client.user, client.room, seq)
     await publish(
       controlTopic(prefix),
       encodeControl({ kind: 'read', id: client.user.id, roomId: client.room.id }),
     )
-  }
+  }, log)
+  const typists = new TypingThrottle()
   const timers = [
     setInterval(() => unread.tick(hub.clients, side.send), UNREAD_TICK_MS),
     setInterval(() => presence.refresh(hub.roomIds()), REFRESH_MS),
@@ -82,24 +80,11 @@ export function liveFeatures(deps: RealtimeDeps, hub: Hub, presenceStore: Presen
           .catch((err) => log.warn({ err: (err as Error).message }, 'presence unavailable')),
       ])
     },
-    /** Stores a read mark now, or (within READ_EVERY_MS of the last) the latest one when the window ends. */
-    async read(client: Client, seq: number) {
-      client.readSeq = Math.max(client.readSeq, seq)
-      const wait = client.readAt + READ_EVERY_MS - Date.now()
-      if (wait > 0) {
-        client.readTimer ??= setTimeout(() => {
-          client.readTimer = undefined
-          storeRead(client).catch((err) => log.warn({ err: (err as Error).message }, 'read mark failed'))
-        }, wait)
-        return
-      }
-      await storeRead(client).catch((err) => log.warn({ err: (err as Error).message }, 'read mark failed'))
-    },
+    /** The page says it has read up to `seq`: stored, throttled (ReadMarks). */
+    read: (client: Client, seq: number) => marks.read(client, seq),
+    /** The page's person typed (or sent, or stopped): the room hears it, at most every TYPING_EVERY_MS. */
     typing(client: Client, on: boolean) {
-      const now = Date.now()
-      if (on && now - client.typedAt < TYPING_EVERY_MS) return
-      if (!on && client.typedAt === 0) return
-      client.typedAt = on ? now : 0
+      if (!typists.changed(client, on)) return
       const signal = { userId: client.user.id, name: client.user.username, typing: on }
       return publish(roomTopic(prefix, client.room.id), encodeTyping(signal))
     },

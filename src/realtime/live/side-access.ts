@@ -1,6 +1,7 @@
 import { WebSocket } from 'ws'
 import type { Logger } from '../../log.ts'
-import type { Client, SideEntry } from '../socket/client.ts'
+import type { Client } from '../socket/client.ts'
+import { type SideEntry, sideOf } from './side-state.ts'
 
 /** Which of these people may read the room now (chat/rooms readersAmong: the one rule, from the database). */
 export type Readers = (roomId: number, userIds: number[]) => Promise<Set<number>>
@@ -45,7 +46,7 @@ export class SideAccess {
   }
 
   private hold(client: Client, roomIds: number[] | undefined): void {
-    const side = client.side
+    const side = sideOf(client)
     if (!side || closed(client)) return
     const mine = this.held.get(client) ?? new Map<number, SideEntry>()
     for (const id of roomIds ?? [...side.keys()]) {
@@ -109,7 +110,7 @@ export class SideAccess {
       if (closed(client)) continue
       for (const [id, entry] of entries) {
         if (allowed.get(id)?.has(client.user.id)) {
-          client.side?.set(id, entry)
+          sideOf(client)?.set(id, entry)
           restored.add(id)
           byClient.set(client, [...(byClient.get(client) ?? []), id])
         } else this.out.drop(client, id)

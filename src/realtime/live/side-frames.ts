@@ -1,5 +1,6 @@
 import { renderSideItem, type SideItem } from '../../render/frames.ts'
 import type { Client } from '../socket/client.ts'
+import { sideOf } from './side-state.ts'
 
 /** A room as its sidebar entry names it. */
 interface RoomName {
@@ -30,7 +31,7 @@ export class SideFrames {
 
   send(client: Client, roomIds: number[]): void {
     const parts = roomIds.flatMap((id) => {
-      const e = client.side?.get(id)
+      const e = sideOf(client)?.get(id)
       const r = this.names.get(id)
       if (!e || !r) return []
       return [
@@ -49,7 +50,7 @@ export class SideFrames {
 
   /** The page's person may no longer read the room: its entry leaves their sidebar, state and page alike. */
   drop(client: Client, roomId: number): void {
-    client.side?.delete(roomId)
+    sideOf(client)?.delete(roomId)
     client.send(`<hx-partial hx-target="#side-${Number(roomId)}" hx-swap="delete"></hx-partial>`)
   }
 

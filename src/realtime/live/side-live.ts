@@ -2,9 +2,10 @@ import { sideCheck } from '../../chat/side-check.ts'
 import { liveSidebar } from '../../chat/sidebar.ts'
 import type { RealtimeDeps } from '../deps.ts'
 import type { Control } from '../fanout/control.ts'
-import type { Client, SideState } from '../socket/client.ts'
+import type { Client } from '../socket/client.ts'
 import { SideAccess } from './side-access.ts'
 import { SideFrames } from './side-frames.ts'
+import { type SideState, sideOf, startSide } from './side-state.ts'
 import type { UnreadLive } from './unread-live.ts'
 
 /**
@@ -51,7 +52,7 @@ export function sideLive(
       const rooms = await liveSidebar(deps.db, client.user)
       const side: SideState = new Map()
       for (const r of rooms) side.set(r.id, unread.entry(r.id, client.user, r.unread, r.mentions))
-      client.side = side
+      startSide(client, side)
       remember(rooms)
       // Access changed while the list was read: it may hold a room this person has just lost.
       if (version !== access.version) access.recheck([client])
@@ -72,7 +73,7 @@ export function sideLive(
     onRead(userId: number, roomId: number) {
       for (const client of sockets.of(userId)) {
         // The page reading the room does not show that room's badge at all.
-        const e = client.room.id !== roomId ? client.side?.get(roomId) : undefined
+        const e = client.room.id !== roomId ? sideOf(client)?.get(roomId) : undefined
         if (!e || (e.unread === 0 && e.mentions === 0)) continue
         Object.assign(e, { unread: 0, mentions: 0 })
         send(client, [roomId])

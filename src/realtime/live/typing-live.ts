@@ -7,6 +7,21 @@ export const TYPING_EVERY_MS = 2_000
 
 type Render = (names: string[]) => string
 
+/** When each page last said its person is typing: a signal goes out on a change, or every TYPING_EVERY_MS. */
+export class TypingThrottle {
+  private readonly typedAt = new WeakMap<Client, number>()
+
+  /** Whether `on` (typing) or off (sent, stopped) is news for the room, and remembers it if so. */
+  changed(client: Client, on: boolean): boolean {
+    const now = Date.now()
+    const last = this.typedAt.get(client) ?? 0
+    if (on && now - last < TYPING_EVERY_MS) return false
+    if (!on && last === 0) return false
+    this.typedAt.set(client, on ? now : 0)
+    return true
+  }
+}
+
 /**
  * Who is typing in each room, as this node heard it on the rooms' topics. Every change re-renders "… is
  * typing" for the room's local sockets: the same frame for everyone but the typists, who are not told of

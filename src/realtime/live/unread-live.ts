@@ -1,5 +1,6 @@
-import type { Client, SideEntry } from '../socket/client.ts'
+import type { Client } from '../socket/client.ts'
 import { inTurns } from '../socket/in-turns.ts'
+import { type SideEntry, sideOf } from './side-state.ts'
 
 /** What one room has seen on this node: messages, and per author and per mentioned name. */
 interface RoomCounter {
@@ -65,14 +66,14 @@ export class UnreadLive {
     const rooms = [...this.changed]
     this.changed.clear()
     inTurns([...clients], (client) => {
-      if (!client.side) return
+      if (!sideOf(client)) return
       const moved = rooms.filter((roomId) => roomId !== client.room.id && this.fold(client, roomId))
       if (moved.length > 0) send(client, moved)
     })
   }
 
   private fold(client: Client, roomId: number): boolean {
-    const entry = client.side?.get(roomId)
+    const entry = sideOf(client)?.get(roomId)
     const c = this.counters.get(roomId)
     if (!entry || !c) return false
     const own = c.byAuthor.get(client.user.id) ?? 0

@@ -1,17 +1,6 @@
 import { WebSocket } from 'ws'
 import type { Room, User } from '../../chat/types.ts'
 
-/** One sidebar entry of one socket: its counts, and the room's counters when they were last folded in. */
-export interface SideEntry {
-  unread: number
-  mentions: number
-  seen: number
-  own: number
-  mentioned: number
-}
-
-export type SideState = Map<number, SideEntry>
-
 export interface OutFrame {
   seq: number
   data: Buffer
@@ -37,14 +26,6 @@ export class Client {
   stopping = false
   /** Whether the page has said what it has (one resume per socket). */
   resumed = false
-  /** The page's sidebar counts, once it has resumed (kept live by UnreadLive). */
-  side: SideState | undefined
-  /** When this socket last signalled typing, and last stored a read mark (both throttled). */
-  typedAt = 0
-  readAt = 0
-  /** The highest seq the page said it has read, and the timer that will store it (throttled). */
-  readSeq = 0
-  readTimer: NodeJS.Timeout | undefined
 
   readonly user: User
   readonly room: Room
