@@ -10,10 +10,12 @@
  * Top level and import-free (like forwarded.ts) because store/ needs it and may not import chat/ above it.
  */
 
-/** One character of a username, as a character class both JS and Postgres (ARE) read the same way. */
-export const NAME_CHAR = '[A-Za-z0-9_.-]'
+// A username's characters, in a bracket expression JS and Postgres (ARE) read the same way.
+const NAME_CHARS = 'A-Za-z0-9_.-'
+/** One character of a username, as a regex character class. */
+export const NAME_CHAR = `[${NAME_CHARS}]`
 /** Anything but: what must come before "@" unless it starts the text. */
-const NOT_NAME_CHAR = '[^A-Za-z0-9_.-]'
+const NOT_NAME_CHAR = `[^${NAME_CHARS}]`
 export const MAX_NAME = 32
 /** What ends a sentence rather than a name: dropped from the end of what follows "@". */
 const TRAILING = '[.-]'
