@@ -46,7 +46,8 @@
   document.addEventListener('parley:draft', () => save(box()?.value ?? ''))
   document.addEventListener('DOMContentLoaded', restore)
 
-  // A suggestion replaces the "@prefix" being typed at the end of the text.
+  // A suggestion replaces the "@prefix" being typed at the end of the text. Its characters are a username's
+  // (src/mentions.ts): tests/unit/mention-composer.test.ts keeps this pattern in step with that one.
   document.addEventListener('click', (e) => {
     const pick = e.target instanceof Element ? e.target.closest('[data-mention]') : null
     const el = box()

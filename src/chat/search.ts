@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { typedMention } from '../mentions.ts'
 import type { Database } from '../store/schema.ts'
 import { type Hit, namesLike, searchMessages } from '../store/search.repo.ts'
 import type { Room, User } from './types.ts'
@@ -27,7 +28,7 @@ export async function mentionSuggestions(
   room: Room,
   draft: unknown,
 ): Promise<string[]> {
-  const m = typeof draft === 'string' ? /(?:^|[^A-Za-z0-9_.-])@([A-Za-z0-9_.-]{0,32})$/.exec(draft) : null
-  if (!m) return []
-  return namesLike(db, room.id, m[1] as string, 6)
+  const prefix = typeof draft === 'string' ? typedMention(draft) : undefined
+  if (prefix === undefined) return []
+  return namesLike(db, room.id, prefix, 6)
 }

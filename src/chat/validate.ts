@@ -1,9 +1,9 @@
+import { MAX_NAME, USERNAME_RE } from '../mentions.ts'
 import { Invalid } from './errors.ts'
 
 export const MAX_BODY = 4000
 export const MIN_PASSWORD = 8
 const MAX_PASSWORD = 1024
-const USERNAME = /^[A-Za-z0-9_.-]{1,32}$/
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/
 /**
  * The largest message number a cursor may name: seqs and ids are bigint (migration 20261201000000_bigint), read
@@ -22,15 +22,15 @@ export function noNul(value: string, field: string, what = 'This'): string {
 
 export function username(raw: unknown): string {
   const value = typeof raw === 'string' ? raw.trim() : ''
-  if (!USERNAME.test(value)) {
-    throw new Invalid({ username: 'Use 1 to 32 letters, digits, "_", "-" or ".".' })
+  if (!USERNAME_RE.test(value)) {
+    throw new Invalid({ username: `Use 1 to ${MAX_NAME} letters, digits, "_", "-" or ".".` })
   }
   return value
 }
 
 /** Whether a name typed to find someone (sign-in, add a member) could be a username: else nobody has it. */
 export function isUsername(raw: unknown): raw is string {
-  return typeof raw === 'string' && USERNAME.test(raw)
+  return typeof raw === 'string' && USERNAME_RE.test(raw)
 }
 
 /** What the search box asked for: trimmed, at most 200 characters, no NUL. */

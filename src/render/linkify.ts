@@ -1,3 +1,5 @@
+import { mentionsIn } from '../mentions.ts'
+
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -19,9 +21,6 @@ const URL_RE = /\bhttps?:\/\/(?:[^\s<>"']|\uFEFF)+/gi
 const INVISIBLE = /[\p{Bidi_Control}\p{Default_Ignorable_Code_Point}]/u
 // Punctuation that ends a sentence rather than the URL ("see https://x.org/a." or "(https://x.org)").
 const TRAILING = /[.,;:!?)\]}'"*_]+$/
-
-// "@name" as a whole word, with a username's characters; a sentence's final "." is not part of the name.
-const MENTION_RE = /(^|[^A-Za-z0-9_.-])@([A-Za-z0-9_.-]{1,32})/g
 
 /**
  * Message text → HTML: every character escaped, http(s) URLs made into links, @mentions marked (the reader's
@@ -45,20 +44,14 @@ export function linkify(text: string): string {
   return html + mentions(text.slice(last))
 }
 
-/** The names mentioned in a text, lower-cased, each once. */
-export function mentionedNames(text: string): string[] {
-  return [...new Set([...text.matchAll(MENTION_RE)].map((m) => trimName(m[2] as string).toLowerCase()))]
-}
+// Re-exported for the announcer (realtime/fanout), until it imports it from src/mentions.ts itself.
+export { mentionedNames } from '../mentions.ts'
 
-const trimName = (name: string) => name.replace(/[.-]+$/, '')
-
+/** Marks each mention (the grammar is src/mentions.ts) in a stretch of text with no link in it. */
 function mentions(text: string): string {
   let html = ''
   let last = 0
-  for (const m of text.matchAll(MENTION_RE)) {
-    const name = trimName(m[2] as string)
-    if (!name) continue
-    const at = m.index + (m[1] as string).length
+  for (const { at, name } of mentionsIn(text)) {
     html += escapeHtml(text.slice(last, at))
     html += `<span class="mention" data-user="${escapeHtml(name.toLowerCase())}">@${escapeHtml(name)}</span>`
     last = at + 1 + name.length

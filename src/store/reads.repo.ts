@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely'
+import { mentionPattern } from '../mentions.ts'
 import type { Database } from './schema.ts'
 
 export interface Unread {
@@ -7,14 +8,6 @@ export interface Unread {
   unread: number
   /** How many of those mention them. */
   mentions: number
-}
-
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')
-
-/** A Postgres regex for "@username" as a whole word, the way the renderer highlights it. */
-export function mentionPattern(username: string): string {
-  // A sentence's final "." (or "-") after the name is not part of it, as the renderer sees it too.
-  return `(^|[^A-Za-z0-9_.-])@${escapeRegex(username)}[.-]*($|[^A-Za-z0-9_.-])`
 }
 
 /** Exact unread and mention counts for a person in the given rooms. */
