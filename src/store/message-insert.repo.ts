@@ -3,6 +3,7 @@ import { selectMessages } from './messages.repo.ts'
 import { isUniqueViolation } from './pg-errors.ts'
 import type { Message } from './records.ts'
 import { canRead, canWrite } from './room-access.ts'
+import { nextSeq, oneRoom, takeSeqs } from './room-seq.ts'
 import type { Database } from './schema.ts'
 
 export interface NewMessage {
@@ -21,10 +22,10 @@ export type InsertResult =
   | { kind: 'archived' }
 
 /**
- * Stores a message with the room's next seq, in one transaction holding the room row's lock, so seqs are
- * gapless and in commit order. A client_id already used in the room returns the stored message instead.
- * Whether the author may write there (room-access.ts) is checked under the same lock, so a removal or an
- * archive that commits first always wins.
+ * Stores a message with the room's next seq (room-seq.ts), in one transaction holding the room row's lock, so
+ * seqs are gapless and in commit order. A client_id already used in the room returns the stored message
+ * instead. Whether the author may write there (room-access.ts) is checked under the same lock, so a removal or
+ * an archive that commits first always wins.
  */
 export async function insertOne(db: Kysely<Database>, input: NewMessage): Promise<InsertResult> {
   return (await insertFast(db, input)) ?? insertExplained(db, input)
@@ -39,13 +40,13 @@ async function insertFast(db: Kysely<Database>, input: NewMessage): Promise<Inse
   const { roomId, authorId, author, body, clientId } = input
   try {
     const { rows } = await sql<{ id: number; seq: number; created_at: Date }>`
-      WITH r AS (
-        UPDATE rooms SET last_seq = last_seq + 1
-        WHERE id = ${roomId} AND ${canWrite(authorId)}
-          AND NOT EXISTS (SELECT 1 FROM messages g WHERE g.room_id = rooms.id AND g.client_id = ${clientId})
-        RETURNING last_seq)
+      WITH r AS (${takeSeqs(
+        oneRoom(roomId),
+        sql`${canWrite(authorId)}
+          AND NOT EXISTS (SELECT 1 FROM messages g WHERE g.room_id = rooms.id AND g.client_id = ${clientId})`,
+      )})
       INSERT INTO messages (room_id, seq, author_id, body, client_id)
-      SELECT ${roomId}, last_seq, ${authorId}, ${body}, ${clientId} FROM r
+      SELECT ${roomId}, first_seq, ${authorId}, ${body}, ${clientId} FROM r
       RETURNING id, seq, created_at`.execute(db)
     const row = rows[0]
     if (!row) return undefined
@@ -71,7 +72,7 @@ function insertExplained(db: Kysely<Database>, input: NewMessage): Promise<Inser
   return db.transaction().execute(async (trx): Promise<InsertResult> => {
     const room = await trx
       .selectFrom('rooms')
-      .select(['last_seq', canRead(input.authorId).as('readable'), canWrite(input.authorId).as('writable')])
+      .select([canRead(input.authorId).as('readable'), canWrite(input.authorId).as('writable')])
       .where('id', '=', input.roomId)
       .forUpdate()
       .executeTakeFirst()
@@ -83,8 +84,7 @@ function insertExplained(db: Kysely<Database>, input: NewMessage): Promise<Inser
     if (existing) return { kind: 'stored', message: existing, created: false }
     // May read but not write: the room is archived.
     if (!room.writable) return { kind: 'archived' }
-    const seq = room.last_seq + 1
-    await trx.updateTable('rooms').set({ last_seq: seq }).where('id', '=', input.roomId).execute()
+    const seq = await nextSeq(trx, input.roomId)
     const row = await trx
       .insertInto('messages')
       .values({
