@@ -1,11 +1,10 @@
 import { insertAudit } from '../store/audit.repo.ts'
 import { changeMessage, findMessage } from '../store/room-events.repo.ts'
-import { findRoomById } from '../store/rooms.repo.ts'
+import { findRoomFor } from '../store/rooms.repo.ts'
 import { excerpt } from './admin.ts'
 import { Forbidden, NotFound } from './errors.ts'
 import { takeOrThrow } from './limits.ts'
 import type { ChatDeps } from './messages.ts'
-import { canRead } from './rooms.ts'
 import type { Message, Room, User } from './types.ts'
 import * as valid from './validate.ts'
 
@@ -17,9 +16,9 @@ export async function messageFor(
 ): Promise<{ message: Message; room: Room }> {
   const messageId = valid.id(id)
   const message = messageId === undefined ? undefined : await findMessage(deps.db, undefined, messageId)
-  const room = message && (await findRoomById(deps.db, message.roomId))
-  if (!message || !room || !(await canRead(deps.db, viewer, room))) throw new NotFound('That message')
-  return { message, room }
+  const found = message && (await findRoomFor(deps.db, { id: message.roomId }, viewer.id))
+  if (!message || !found?.readable) throw new NotFound('That message')
+  return { message, room: found.room }
 }
 
 /** Whether `viewer` may edit (their own, in a room that is not archived) or delete (also any, as an admin). */

@@ -18,7 +18,7 @@ export async function search(
   if (!q) return { q, hits: [] }
   return {
     q,
-    hits: await searchMessages(db, { id: viewer.id, isAdmin: viewer.role === 'admin' }, q, SEARCH_LIMIT),
+    hits: await searchMessages(db, viewer.id, q, SEARCH_LIMIT),
   }
 }
 

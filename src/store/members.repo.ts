@@ -14,16 +14,6 @@ export function listMembers(db: Db, roomId: number): Promise<User[]> {
     .execute()
 }
 
-export async function isMember(db: Db, roomId: number, userId: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('room_members')
-    .select('user_id')
-    .where('room_id', '=', roomId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst()
-  return row !== undefined
-}
-
 /** Adds a member; false if they were one already. */
 export async function addMember(db: Db, roomId: number, userId: number): Promise<boolean> {
   const res = await db

@@ -1,14 +1,16 @@
 import { type Kysely, sql } from 'kysely'
-import { mayWrite, type NewMessage } from './message-insert.repo.ts'
+import type { NewMessage } from './message-insert.repo.ts'
 import type { Message } from './records.ts'
+import { canWrite } from './room-access.ts'
+import { takeSeqs } from './room-seq.ts'
 import type { Database } from './schema.ts'
 
 /**
  * Stores several messages, of any rooms, in one statement: one round trip and one commit for all of them.
  * The rooms' rows are locked in id order (two batches never wait on each other in a circle), with the lock
  * the counter's UPDATE takes anyway (NO KEY UPDATE: foreign-key checks, as a sign-up's, do not wait on it).
- * Whether the room is archived or private is read from the locked row, so a change that commits first wins.
- * Each room's counter goes up by the number of its messages, and they take its next seqs in the order given.
+ * Whether the author may write there (room-access.ts) is read from the locked row, so a change that commits
+ * first wins. Each room takes as many seqs as it has messages (room-seq.ts), in the order given.
  * A message that is not that simple (no room, not allowed, archived, a client id already used) is not
  * stored here: its slot comes back undefined, for the one-message path to store or explain.
  */
@@ -28,21 +30,17 @@ export async function insertBatch(
         ${inputs.map((m) => m.body)}::text[], ${inputs.map((m) => m.clientId)}::text[])
         WITH ORDINALITY AS i(room_id, author_id, body, client_id, ord)),
     locked AS (
-      SELECT id, private FROM rooms WHERE id IN (SELECT room_id FROM input) AND archived_at IS NULL
+      SELECT id, private, archived_at FROM rooms WHERE id IN (SELECT room_id FROM input)
       ORDER BY id FOR NO KEY UPDATE),
     ok AS (
       SELECT i.*, row_number() OVER (PARTITION BY i.room_id ORDER BY i.ord) AS k
       FROM input i JOIN locked rooms ON rooms.id = i.room_id
-      WHERE ${mayWrite(sql.ref('i.author_id'))}
+      WHERE ${canWrite(sql.ref<number>('i.author_id'))}
         AND NOT EXISTS (SELECT 1 FROM messages g WHERE g.room_id = i.room_id AND g.client_id = i.client_id)),
-    bumped AS (
-      UPDATE rooms SET last_seq = rooms.last_seq + c.n
-      FROM (SELECT room_id, count(*) AS n FROM ok GROUP BY room_id) c
-      WHERE rooms.id = c.room_id
-      RETURNING rooms.id, rooms.last_seq - c.n AS base)
+    taken AS (${takeSeqs(sql`(SELECT room_id, count(*) FROM ok GROUP BY room_id)`)})
     INSERT INTO messages (room_id, seq, author_id, body, client_id)
-    SELECT ok.room_id, b.base + ok.k, ok.author_id, ok.body, ok.client_id
-    FROM ok JOIN bumped b ON b.id = ok.room_id
+    SELECT ok.room_id, t.first_seq + ok.k - 1, ok.author_id, ok.body, ok.client_id
+    FROM ok JOIN taken t ON t.room_id = ok.room_id
     RETURNING id, seq, created_at, room_id, client_id`.execute(db)
   // (room, client id) is unique among the stored messages, so it names each input.
   const byKey = new Map(rows.map((row) => [`${row.room_id} ${row.client_id}`, row]))

@@ -1,7 +1,9 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { selectMessages } from './messages.repo.ts'
 import { isUniqueViolation } from './pg-errors.ts'
 import type { Message } from './records.ts'
+import { canRead, canWrite } from './room-access.ts'
+import { nextSeq, oneRoom, takeSeqs } from './room-seq.ts'
 import type { Database } from './schema.ts'
 
 export interface NewMessage {
@@ -20,20 +22,13 @@ export type InsertResult =
   | { kind: 'archived' }
 
 /**
- * Stores a message with the room's next seq, in one transaction holding the room row's lock, so seqs are
- * gapless and in commit order. A client_id already used in the room returns the stored message instead.
- * Whether the author may write there (open room, or member, or admin; not archived) is checked under the
- * same lock, so a removal or an archive that commits first always wins.
+ * Stores a message with the room's next seq (room-seq.ts), in one transaction holding the room row's lock, so
+ * seqs are gapless and in commit order. A client_id already used in the room returns the stored message
+ * instead. Whether the author may write there (room-access.ts) is checked under the same lock, so a removal or
+ * an archive that commits first always wins.
  */
 export async function insertOne(db: Kysely<Database>, input: NewMessage): Promise<InsertResult> {
   return (await insertFast(db, input)) ?? insertExplained(db, input)
-}
-
-/** Whether the author may write in the `rooms` row at hand: it is open, or they are a member, or an admin. */
-export function mayWrite(authorId: number | RawBuilder<unknown>) {
-  return sql<boolean>`(NOT rooms.private
-    OR EXISTS (SELECT 1 FROM room_members m WHERE m.room_id = rooms.id AND m.user_id = ${authorId})
-    OR EXISTS (SELECT 1 FROM users u WHERE u.id = ${authorId} AND u.role = 'admin'))`
 }
 
 /**
@@ -45,14 +40,13 @@ async function insertFast(db: Kysely<Database>, input: NewMessage): Promise<Inse
   const { roomId, authorId, author, body, clientId } = input
   try {
     const { rows } = await sql<{ id: number; seq: number; created_at: Date }>`
-      WITH r AS (
-        UPDATE rooms SET last_seq = last_seq + 1
-        WHERE id = ${roomId} AND archived_at IS NULL
-          AND ${mayWrite(authorId)}
-          AND NOT EXISTS (SELECT 1 FROM messages g WHERE g.room_id = rooms.id AND g.client_id = ${clientId})
-        RETURNING last_seq)
+      WITH r AS (${takeSeqs(
+        oneRoom(roomId),
+        sql`${canWrite(authorId)}
+          AND NOT EXISTS (SELECT 1 FROM messages g WHERE g.room_id = rooms.id AND g.client_id = ${clientId})`,
+      )})
       INSERT INTO messages (room_id, seq, author_id, body, client_id)
-      SELECT ${roomId}, last_seq, ${authorId}, ${body}, ${clientId} FROM r
+      SELECT ${roomId}, first_seq, ${authorId}, ${body}, ${clientId} FROM r
       RETURNING id, seq, created_at`.execute(db)
     const row = rows[0]
     if (!row) return undefined
@@ -78,23 +72,19 @@ function insertExplained(db: Kysely<Database>, input: NewMessage): Promise<Inser
   return db.transaction().execute(async (trx): Promise<InsertResult> => {
     const room = await trx
       .selectFrom('rooms')
-      .select([
-        'last_seq',
-        sql<boolean>`archived_at IS NOT NULL`.as('archived'),
-        mayWrite(input.authorId).as('allowed'),
-      ])
+      .select([canRead(input.authorId).as('readable'), canWrite(input.authorId).as('writable')])
       .where('id', '=', input.roomId)
       .forUpdate()
       .executeTakeFirst()
-    if (!room?.allowed) return { kind: 'no-room' }
+    if (!room?.readable) return { kind: 'no-room' }
     const existing = await selectMessages(trx)
       .where('messages.room_id', '=', input.roomId)
       .where('messages.client_id', '=', input.clientId)
       .executeTakeFirst()
     if (existing) return { kind: 'stored', message: existing, created: false }
-    if (room.archived) return { kind: 'archived' }
-    const seq = room.last_seq + 1
-    await trx.updateTable('rooms').set({ last_seq: seq }).where('id', '=', input.roomId).execute()
+    // May read but not write: the room is archived.
+    if (!room.writable) return { kind: 'archived' }
+    const seq = await nextSeq(trx, input.roomId)
     const row = await trx
       .insertInto('messages')
       .values({

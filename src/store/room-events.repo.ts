@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import { selectMessages } from './messages.repo.ts'
 import type { Message, RoomEvent } from './records.ts'
+import { nextSeq } from './room-seq.ts'
 import type { Database } from './schema.ts'
 
 type Db = Kysely<Database> | Transaction<Database>
@@ -85,16 +86,17 @@ export async function changeMessage(
   id: number,
   change: Change,
 ): Promise<RoomEvent | undefined> {
+  // Locked before the message is looked at, so a deletion that commits first is seen, and no seq is taken
+  // for a message that is gone.
   const room = await trx
     .selectFrom('rooms')
-    .select('last_seq')
+    .select('id')
     .where('id', '=', roomId)
     .forUpdate()
     .executeTakeFirst()
   const message = room && (await findMessage(trx, roomId, id))
   if (!room || !message) return undefined
-  const seq = room.last_seq + 1
-  await trx.updateTable('rooms').set({ last_seq: seq }).where('id', '=', roomId).execute()
+  const seq = await nextSeq(trx, roomId)
   const now = new Date()
   const set =
     change.kind === 'edited'

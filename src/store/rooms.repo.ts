@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely'
 import type { Room } from './records.ts'
+import { canRead } from './room-access.ts'
 import type { Database } from './schema.ts'
 
 type Db = Kysely<Database> | Transaction<Database>
@@ -14,41 +15,49 @@ const columns = [
   sql<boolean>`rooms.archived_at IS NOT NULL`.as('archived'),
 ] as const
 
-/** The rooms a person can see: every open room, and the private ones they belong to (admins see all). */
-export function listRoomsFor(db: Db, user: { id: number; isAdmin: boolean }): Promise<Room[]> {
-  let q = db.selectFrom('rooms').select(columns)
-  if (!user.isAdmin)
-    q = q.where((eb) =>
-      eb.or([
-        eb('rooms.private', '=', false),
-        eb.exists(
-          eb
-            .selectFrom('room_members')
-            .select('room_members.room_id')
-            .whereRef('room_members.room_id', '=', 'rooms.id')
-            .where('room_members.user_id', '=', user.id),
-        ),
-      ]),
-    )
-  return q.orderBy('rooms.name').execute()
-}
-
-export function findRoomBySlug(db: Db, slug: string): Promise<Room | undefined> {
-  return db.selectFrom('rooms').select(columns).where('rooms.slug', '=', slug).executeTakeFirst()
+/** The rooms a person may read (room-access.ts), by name. */
+export function listRoomsFor(db: Db, userId: number): Promise<Room[]> {
+  return db.selectFrom('rooms').select(columns).where(canRead(userId)).orderBy('rooms.name').execute()
 }
 
 export function findRoomById(db: Db, id: number): Promise<Room | undefined> {
   return db.selectFrom('rooms').select(columns).where('rooms.id', '=', id).executeTakeFirst()
 }
 
-/** The room that used to live at `slug` before a rename, if any. */
-export async function findRoomByOldSlug(db: Db, slug: string): Promise<Room | undefined> {
-  return db
-    .selectFrom('room_slugs')
-    .innerJoin('rooms', 'rooms.id', 'room_slugs.room_id')
-    .select(columns)
-    .where('room_slugs.slug', '=', slug)
-    .executeTakeFirst()
+/** Where a room is looked for: its id, its address, or an address it had before a rename. */
+export type RoomAt = { id: number } | { slug: string } | { oldSlug: string }
+
+/** The room, and whether `readerId` may read it (room-access.ts): one query. */
+export async function findRoomFor(
+  db: Db,
+  at: RoomAt,
+  readerId: number,
+): Promise<{ room: Room; readable: boolean } | undefined> {
+  const q = db.selectFrom('rooms').select(columns).select(canRead(readerId).as('readable'))
+  const row = await ('id' in at
+    ? q.where('rooms.id', '=', at.id)
+    : 'slug' in at
+      ? q.where('rooms.slug', '=', at.slug)
+      : q.where('rooms.id', '=', (eb) =>
+          eb.selectFrom('room_slugs').select('room_slugs.room_id').where('room_slugs.slug', '=', at.oldSlug),
+        )
+  ).executeTakeFirst()
+  if (!row) return undefined
+  const { readable, ...room } = row
+  return { room, readable: Boolean(readable) }
+}
+
+/** Which of these people may read the room now (room-access.ts). */
+export async function readersOf(db: Db, roomId: number, userIds: number[]): Promise<Set<number>> {
+  if (userIds.length === 0) return new Set()
+  const rows = await db
+    .selectFrom('users')
+    .innerJoin('rooms', (join) => join.on('rooms.id', '=', roomId))
+    .select('users.id')
+    .where('users.id', 'in', userIds)
+    .where((eb) => canRead(eb.ref('users.id')))
+    .execute()
+  return new Set(rows.map((r) => r.id))
 }
 
 export async function insertRoom(

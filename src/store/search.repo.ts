@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely'
+import { canRead } from './room-access.ts'
 import type { Database } from './schema.ts'
 
 export interface Hit {
@@ -13,28 +14,27 @@ export interface Hit {
 }
 
 /**
- * Full-text search over the messages of the rooms a person can read (open rooms, their private ones, all for
- * admins), newest first. The readable-rooms rule is in the query itself: nothing else is ever looked at.
+ * Full-text search over the messages of the rooms a person may read (room-access.ts), newest first. The
+ * readable-rooms rule is in the query itself: nothing else is ever looked at.
  */
 export async function searchMessages(
   db: Kysely<Database>,
-  user: { id: number; isAdmin: boolean },
+  userId: number,
   query: string,
   limit: number,
 ): Promise<Hit[]> {
   const q = sql`websearch_to_tsquery('simple', ${query})`
   const { rows } = await sql<Hit>`
-    SELECT m.id, m.seq, r.slug AS "roomSlug", r.name AS "roomName", u.username AS author,
+    SELECT m.id, m.seq, rooms.slug AS "roomSlug", rooms.name AS "roomName", u.username AS author,
       m.created_at AS "createdAt",
       ts_headline('simple', m.body, ${q},
         'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', HighlightAll=true') AS marked
     FROM messages m
-    JOIN rooms r ON r.id = m.room_id
+    JOIN rooms ON rooms.id = m.room_id
     JOIN users u ON u.id = m.author_id
     WHERE m.deleted_at IS NULL
       AND to_tsvector('simple', m.body) @@ ${q}
-      AND (NOT r.private OR ${user.isAdmin}
-        OR EXISTS (SELECT 1 FROM room_members rm WHERE rm.room_id = r.id AND rm.user_id = ${user.id}))
+      AND ${canRead(userId)}
     ORDER BY m.created_at DESC, m.id DESC
     LIMIT ${limit}`.execute(db)
   return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt) }))
@@ -48,10 +48,9 @@ export async function namesLike(
   limit: number,
 ): Promise<string[]> {
   const { rows } = await sql<{ username: string }>`
-    SELECT u.username FROM users u JOIN rooms r ON r.id = ${roomId}
-    WHERE u.deactivated_at IS NULL AND lower(u.username) LIKE ${`${prefix.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`}
-      AND (NOT r.private OR u.role = 'admin'
-        OR EXISTS (SELECT 1 FROM room_members rm WHERE rm.room_id = r.id AND rm.user_id = u.id))
+    SELECT u.username FROM users u JOIN rooms ON rooms.id = ${roomId}
+    WHERE lower(u.username) LIKE ${`${prefix.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`}
+      AND ${canRead(sql.ref<number>('u.id'))}
     ORDER BY lower(u.username) LIMIT ${limit}`.execute(db)
   return rows.map((r) => r.username)
 }
