@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { type SideState, sideOf, startSide } from '../../src/realtime/live/side-state.ts'
+import { type SideState, startSide } from '../../src/realtime/live/side-state.ts'
 import { encodeActivity, UnreadLive } from '../../src/realtime/live/unread-live.ts'
 import type { Client } from '../../src/realtime/socket/client.ts'
 
