@@ -7,7 +7,7 @@ import { clientAddressFrom, koaProxyOptions } from './http/client-address.ts'
 import { errorBoundary } from './http/errors.ts'
 import { healthRoutes } from './http/health.routes.ts'
 import { meRoutes } from './http/me.routes.ts'
-import { messageRoutes } from './http/messages.routes.ts'
+import { messageRoutes, unsentPosts } from './http/messages.routes.ts'
 import { metricsRoutes } from './http/metrics.routes.ts'
 import { moderationRoutes } from './http/moderation.routes.ts'
 import { requestLog } from './http/request-log.ts'
@@ -31,6 +31,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(serveStatic())
   for (const routes of [healthRoutes(deps), metricsRoutes(deps)]) app.use(routes.routes())
   app.use(bodyParser({ enableTypes: ['form'], formLimit: '64kb', encoding: 'utf-8' }))
+  // Before the session: with the database away, reading the session fails too, and the post is still answered.
+  app.use(unsentPosts(deps.log).routes())
   app.use(session(deps))
   app.use(csrf())
   const routers = [

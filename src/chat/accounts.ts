@@ -5,7 +5,7 @@ import { hashToken, newToken } from '../auth/tokens.ts'
 import { isUniqueViolation } from '../store/pg-errors.ts'
 import type { Database } from '../store/schema.ts'
 import { deleteSession, findSessionUser, insertSession } from '../store/sessions.repo.ts'
-import { findUserByUsername, insertUser } from '../store/users.repo.ts'
+import { countUsers, findUserByUsername, insertUser } from '../store/users.repo.ts'
 import { Invalid, RateLimited } from './errors.ts'
 import { addressKey, type RateLimiter, type Rules, takeOrThrow } from './limits.ts'
 import type { Announcer, User } from './types.ts'
@@ -50,6 +50,11 @@ export async function signUp(db: Db, input: Credentials, limit?: SignUpLimit): P
     if (isUniqueViolation(err)) throw new Invalid({ username: 'That username is taken.' })
     throw err
   }
+}
+
+/** Nobody has an account yet: the front door leads to sign-up, and whoever signs up first is the admin. */
+export async function isFirstRun(db: Db): Promise<boolean> {
+  return (await countUsers(db)) === 0
 }
 
 const tooMany = (ms: number) =>

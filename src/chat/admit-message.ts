@@ -6,7 +6,7 @@ import type { Room, User } from './types.ts'
 import * as valid from './validate.ts'
 
 // Admission, the checks before a message is stored: valid input, and the sender within their rate limit
-// unless the message is stored already.
+// unless the message is stored already. post-message.ts runs them, in order, for both transports.
 
 /** A message that passed validation and the sender's rate limit, ready to be stored. */
 export interface Admitted {
@@ -15,21 +15,6 @@ export interface Admitted {
   clientId: string
   /** What the message is stored under: storedKey(author, key, text). */
   storedKey: string
-}
-
-/**
- * The checks before storing: valid input, and the sender is within their rate limit (see checkMessage).
- * A no-JS form's key is one per page, and "Send again" posts it again: any post may be stored already.
- */
-export async function admitMessage(
-  deps: ChatDeps,
-  viewer: User,
-  room: Room,
-  input: PostInput,
-): Promise<Admitted> {
-  const { known, ...admitted } = checkMessage(deps, viewer, room, input, true)
-  if (!(await known)) await chargeMessage(deps, viewer)
-  return admitted
 }
 
 /**

@@ -111,10 +111,3 @@ export function isOutcomeUnknown(err: unknown): boolean {
   if (typeof code === 'string' && NOT_STORED_CODES.has(code)) return false
   return !(typeof message === 'string' && NOT_STORED_TEXT.test(message))
 }
-
-/** The text to show next to the composer for an error the sender can act on (bad input, too fast, archived), else undefined. */
-export function composerError(err: unknown): string | undefined {
-  if (err instanceof Invalid) return Object.values(err.fields).join(' ')
-  if (err instanceof RateLimited || err instanceof Forbidden) return err.message
-  return undefined
-}

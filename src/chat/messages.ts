@@ -1,12 +1,10 @@
 import type { Kysely } from 'kysely'
-import { insertMessage } from '../store/message-writer.ts'
 import { pageMessages } from '../store/messages.repo.ts'
 import { roomEvents } from '../store/room-events.repo.ts'
 import type { Database } from '../store/schema.ts'
-import { type Admitted, admitMessage } from './admit-message.ts'
-import { Forbidden, Invalid, NotFound } from './errors.ts'
+import { NotFound } from './errors.ts'
 import type { RateLimiter, Rules } from './limits.ts'
-import type { Announcer, Message, MessagePage, Room, User } from './types.ts'
+import type { Announcer, MessagePage, Room } from './types.ts'
 import * as valid from './validate.ts'
 
 export const PAGE_SIZE = 50
@@ -21,51 +19,6 @@ export interface ChatDeps {
 export interface PostInput {
   body: unknown
   clientId: unknown
-}
-
-/**
- * Validates and stores a message, then announces it after the commit. Retrying with the same client id and
- * the same text returns the stored message (see send-key.ts), so a resend is stored and seen once.
- */
-export async function postMessage(
-  deps: ChatDeps,
-  viewer: User,
-  room: Room,
-  input: PostInput,
-): Promise<Message> {
-  return storeMessage(deps, viewer, room, await admitMessage(deps, viewer, room, input))
-}
-
-/**
- * Stores an admitted message and announces it. It joins the store's queue before this returns (no await
- * comes first), so messages stored one after another keep that order even when nobody waits in between.
- */
-export async function storeMessage(
-  deps: ChatDeps,
-  viewer: User,
-  room: Room,
-  { body, storedKey }: Admitted,
-): Promise<Message> {
-  const stored = await insertMessage(deps.db, {
-    roomId: room.id,
-    authorId: viewer.id,
-    author: viewer.username,
-    body,
-    clientId: storedKey,
-  })
-  if (stored.kind === 'no-room') throw new NotFound('That room')
-  if (stored.kind === 'archived')
-    throw new Forbidden('This room is archived: it can be read, not written to.')
-  // The stored key names its author, so this cannot happen; it stays as the last line of that defence.
-  if (stored.message.authorId !== viewer.id)
-    throw new Invalid({ body: 'This form is out of date: reload the page.' })
-  const at = { ...room, lastSeq: stored.message.seq }
-  if (stored.created) deps.announce.messageCreated(at, stored.message)
-  // A retry of a stored message: its first try may have committed without being announced (the database
-  // connection died before it answered). Its frame and its activity go out again; every node and page drops
-  // them by seq if it had them, so nobody sees it twice or counts it twice, and nobody misses it.
-  else deps.announce.messageChanged(at, { kind: 'created', seq: stored.message.seq, message: stored.message })
-  return stored.message
 }
 
 /**

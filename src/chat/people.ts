@@ -11,11 +11,6 @@ import * as valid from './validate.ts'
 export const RESET_LINK_HOURS = 24
 const LAST_ADMIN = 'Parley needs at least one active admin: make someone else an admin first.'
 
-export function people(deps: AdminDeps, viewer: User): Promise<users.Person[]> {
-  requireAdmin(viewer)
-  return users.listPeople(deps.db)
-}
-
 async function person(deps: AdminDeps, id: unknown) {
   const userId = valid.id(id)
   const user = userId === undefined ? undefined : await users.findUserById(deps.db, userId)

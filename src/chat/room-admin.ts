@@ -47,14 +47,6 @@ export async function createRoom(deps: AdminDeps, viewer: User, input: RoomInput
   }
 }
 
-export async function roomById(deps: AdminDeps, viewer: User, id: unknown): Promise<repo.RoomStats> {
-  requireAdmin(viewer)
-  const roomId = valid.id(id)
-  const room = roomId === undefined ? undefined : (await repo.listRoomStats(deps.db, roomId))[0]
-  if (!room) throw new NotFound('That room')
-  return room
-}
-
 /** Renames, re-addresses, re-topics or re-scopes a room; open pages update their header at once. */
 export async function updateRoom(deps: AdminDeps, viewer: User, id: number, input: RoomInput): Promise<Room> {
   const actor = requireAdmin(viewer)

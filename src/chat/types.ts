@@ -1,10 +1,40 @@
+import type { Kysely } from 'kysely'
 import type { Message, Room, RoomEvent, User } from '../store/records.ts'
-import type { Role } from '../store/schema.ts'
+import type { AuditTarget, Database, Role } from '../store/schema.ts'
 
-export type { AuditRow } from '../store/audit.repo.ts'
-export type { RoomStats } from '../store/rooms.repo.ts'
-export type { Person } from '../store/users.repo.ts'
 export type { Message, Role, Room, RoomEvent, User }
+
+/** The database the use cases are handed (the composition root opens it; only chat/ and store/ look inside). */
+export type Db = Kysely<Database>
+
+// What the admin pages show, as chat/admin-reads.ts hands it out: mapped from the store's rows there, so a
+// column added to a query never reaches a template unasked.
+
+/** A room with its size and last activity. */
+export interface RoomOverview extends Room {
+  members: number
+  /** Messages not deleted. */
+  messages: number
+  lastActivity: Date | null
+}
+
+/** Someone with an account, as the people page lists them. */
+export interface PersonOverview extends User {
+  deactivated: boolean
+  createdAt: Date
+}
+
+/** One line of the audit log: who did what to which room, person or message, and when. */
+export interface AuditLine {
+  id: number
+  actor: string
+  action: string
+  targetType: AuditTarget
+  targetId: number | null
+  target: string
+  detail: string
+  createdAt: Date
+}
 
 /** One page of a room's history, oldest first, with whether more lies on either side. */
 export interface MessagePage {

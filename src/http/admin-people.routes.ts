@@ -1,10 +1,8 @@
 import { Router } from '@koa/router'
+import { auditPage, peopleOverview, personById } from '../chat/admin-reads.ts'
 import * as peopleAdmin from '../chat/people.ts'
-import * as valid from '../chat/validate.ts'
 import { renderAdminAudit, renderAdminPeople, renderResetLinkPage } from '../render/admin.ts'
 import { renderConfirmPage } from '../render/moderation.ts'
-import { listAudit } from '../store/audit.repo.ts'
-import { findUserById } from '../store/users.repo.ts'
 import { adminOnly, done } from './admin-guard.ts'
 import { requireUser } from './session.ts'
 import { type AppDeps, type AppState, type Ctx, viewer } from './state.ts'
@@ -15,7 +13,6 @@ const NOTICES: Record<string, string> = {
   deactivated: 'Deactivated: they were signed out everywhere.',
   reactivated: 'Reactivated: they can sign in again.',
 }
-const AUDIT_PAGE = 50
 
 /** The link's address: PUBLIC_URL's first origin when set, else the address this request came to. */
 function origin(deps: AppDeps, ctx: Ctx): string {
@@ -28,7 +25,7 @@ export function adminPeopleRoutes(deps: AppDeps): Router<AppState> {
   router.use(adminOnly())
 
   router.get('/people', async (ctx) => {
-    const people = await peopleAdmin.people(deps, requireUser(ctx))
+    const people = await peopleOverview(deps, requireUser(ctx))
     ctx.body = renderAdminPeople({ viewer: viewer(ctx), people, notice: NOTICES[String(ctx.query.done)] })
   })
 
@@ -44,8 +41,7 @@ export function adminPeopleRoutes(deps: AppDeps): Router<AppState> {
   }
 
   router.get('/people/:id/deactivate', async (ctx) => {
-    const id = valid.id(ctx.params.id)
-    const person = id === undefined ? undefined : await findUserById(deps.db, id)
+    const person = await personById(deps, requireUser(ctx), ctx.params.id)
     if (!person) return // 404 from the boundary
     ctx.body = renderConfirmPage({
       viewer: viewer(ctx),
@@ -79,10 +75,8 @@ export function adminPeopleRoutes(deps: AppDeps): Router<AppState> {
   })
 
   router.get('/audit', async (ctx) => {
-    const before = valid.cursor(ctx.query.before)
-    const rows = await listAudit(deps.db, AUDIT_PAGE + 1, before)
-    const older = rows.length > AUDIT_PAGE ? rows[AUDIT_PAGE - 1]?.id : undefined
-    ctx.body = renderAdminAudit({ viewer: viewer(ctx), rows: rows.slice(0, AUDIT_PAGE), older })
+    const { lines, older } = await auditPage(deps, requireUser(ctx), ctx.query.before)
+    ctx.body = renderAdminAudit({ viewer: viewer(ctx), rows: lines, older })
   })
 
   return router

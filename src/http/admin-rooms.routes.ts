@@ -1,11 +1,10 @@
 import { Router } from '@koa/router'
+import { roomMembers, roomOverview, roomsOverview } from '../chat/admin-reads.ts'
 import { Invalid } from '../chat/errors.ts'
 import { addRoomMember, removeRoomMember } from '../chat/members.ts'
 import * as admin from '../chat/room-admin.ts'
 import { renderAdminRoom, renderAdminRooms } from '../render/admin.ts'
 import { renderConfirmPage } from '../render/moderation.ts'
-import { listMembers } from '../store/members.repo.ts'
-import { listRoomStats } from '../store/rooms.repo.ts'
 import { adminOnly, done } from './admin-guard.ts'
 import { requireUser } from './session.ts'
 import { type AppDeps, type AppState, type Ctx, field, viewer } from './state.ts'
@@ -36,11 +35,11 @@ export function adminRoomRoutes(deps: AppDeps): Router<AppState> {
     ctx: Ctx,
     extra: { values?: Record<string, string>; errors?: Record<string, string> } = {},
   ) => {
-    const room = await admin.roomById(deps, requireUser(ctx), ctx.params.id)
+    const room = await roomOverview(deps, requireUser(ctx), ctx.params.id)
     ctx.body = renderAdminRoom({
       viewer: viewer(ctx),
       room,
-      members: await listMembers(deps.db, room.id),
+      members: await roomMembers(deps, requireUser(ctx), room.id),
       notice: notice(ctx),
       ...extra,
     })
@@ -52,7 +51,7 @@ export function adminRoomRoutes(deps: AppDeps): Router<AppState> {
   router.get('/rooms', async (ctx) => {
     ctx.body = renderAdminRooms({
       viewer: viewer(ctx),
-      rooms: await listRoomStats(deps.db),
+      rooms: await roomsOverview(deps, requireUser(ctx)),
       notice: notice(ctx),
     })
   })
@@ -67,7 +66,7 @@ export function adminRoomRoutes(deps: AppDeps): Router<AppState> {
       ctx.status = 422
       ctx.body = renderAdminRooms({
         viewer: viewer(ctx),
-        rooms: await listRoomStats(deps.db),
+        rooms: await roomsOverview(deps, requireUser(ctx)),
         values,
         errors: err.fields,
       })
@@ -77,7 +76,7 @@ export function adminRoomRoutes(deps: AppDeps): Router<AppState> {
   router.get('/rooms/:id', async (ctx) => void (await roomPage(ctx)))
 
   router.post('/rooms/:id', async (ctx) => {
-    const room = await admin.roomById(deps, requireUser(ctx), ctx.params.id)
+    const room = await roomOverview(deps, requireUser(ctx), ctx.params.id)
     const values = roomValues(ctx)
     try {
       await admin.updateRoom(deps, requireUser(ctx), room.id, values)
@@ -94,14 +93,14 @@ export function adminRoomRoutes(deps: AppDeps): Router<AppState> {
     ['unarchive', false],
   ] as const) {
     router.post(`/rooms/:id/${path}`, async (ctx) => {
-      const room = await admin.roomById(deps, requireUser(ctx), ctx.params.id)
+      const room = await roomOverview(deps, requireUser(ctx), ctx.params.id)
       await admin.setArchived(deps, requireUser(ctx), room.id, archived)
       done(ctx, `/admin/rooms/${room.id}?done=${path}d`)
     })
   }
 
   router.get('/rooms/:id/delete', async (ctx) => {
-    const room = await admin.roomById(deps, requireUser(ctx), ctx.params.id)
+    const room = await roomOverview(deps, requireUser(ctx), ctx.params.id)
     ctx.body = renderConfirmPage({
       viewer: viewer(ctx),
       title: `Delete #${room.name}?`,
@@ -113,13 +112,13 @@ export function adminRoomRoutes(deps: AppDeps): Router<AppState> {
   })
 
   router.post('/rooms/:id/delete', async (ctx) => {
-    const room = await admin.roomById(deps, requireUser(ctx), ctx.params.id)
+    const room = await roomOverview(deps, requireUser(ctx), ctx.params.id)
     await admin.deleteRoom(deps, requireUser(ctx), room.id)
     done(ctx, '/admin/rooms?done=deleted')
   })
 
   router.post('/rooms/:id/members', async (ctx) => {
-    const room = await admin.roomById(deps, requireUser(ctx), ctx.params.id)
+    const room = await roomOverview(deps, requireUser(ctx), ctx.params.id)
     try {
       await addRoomMember(deps, requireUser(ctx), room, field(ctx, 'username'))
       done(ctx, `/admin/rooms/${room.id}?done=added#members`)
@@ -131,7 +130,7 @@ export function adminRoomRoutes(deps: AppDeps): Router<AppState> {
   })
 
   router.post('/rooms/:id/members/:userId/remove', async (ctx) => {
-    const room = await admin.roomById(deps, requireUser(ctx), ctx.params.id)
+    const room = await roomOverview(deps, requireUser(ctx), ctx.params.id)
     await removeRoomMember(deps, requireUser(ctx), room, ctx.params.userId)
     done(ctx, `/admin/rooms/${room.id}?done=removed#members`)
   })

@@ -5,6 +5,7 @@ import {
   type Credentials,
   deviceTokenFor,
   endSession,
+  isFirstRun,
   signIn,
   signUp,
   startSession,
@@ -12,7 +13,6 @@ import {
 import { Invalid, RateLimited } from '../chat/errors.ts'
 import type { User } from '../chat/types.ts'
 import { renderAuthPage } from '../render/pages.ts'
-import { countUsers } from '../store/users.repo.ts'
 import { setCookie } from './cookies.ts'
 import { safeNext } from './session.ts'
 import { type AppDeps, type AppState, type Ctx, field, viewer } from './state.ts'
@@ -35,7 +35,7 @@ export function authRoutes(deps: AppDeps): Router<AppState> {
 
   async function form(ctx: Ctx, kind: 'login' | 'signup', status = 200, errors?: Record<string, string>) {
     if (ctx.state.user && !errors) return ctx.redirect(safeNext(ctx.query.next))
-    const firstRun = kind === 'signup' && (await countUsers(deps.db)) === 0
+    const firstRun = kind === 'signup' && (await isFirstRun(deps.db))
     const next = safeNext(errors ? field(ctx, 'next') : ctx.query.next)
     const values = { username: field(ctx, 'username') }
     ctx.status = status

@@ -1,9 +1,9 @@
 import type Koa from 'koa'
-import { DomainError, isOutcomeUnknown, isStoreUnavailable, NotFound } from '../chat/errors.ts'
+import { DomainError, isStoreUnavailable, NotFound } from '../chat/errors.ts'
 import type { Logger } from '../log.ts'
 import { escapeHtml } from '../render/linkify.ts'
-import { renderErrorPage, renderUnsentPage } from '../render/pages.ts'
-import { type AppState, type Ctx, field, viewer } from './state.ts'
+import { renderErrorPage } from '../render/pages.ts'
+import { type AppState, type Ctx, viewer } from './state.ts'
 
 /** The one place a domain error becomes an HTTP status. */
 const STATUS: Record<DomainError['kind'], number> = {
@@ -56,7 +56,6 @@ export function errorBoundary(log: Logger): Koa.Middleware<AppState> {
       if (ctx.status === 404 && ctx.body === undefined) throw new NotFound()
     } catch (err) {
       const status = statusOf(err)
-      if (status >= 500 && unsentMessage(ctx, err, log)) return
       if (status === 401 && ctx.method === 'GET' && !isFragmentRequest(ctx)) {
         ctx.redirect(`/login?next=${encodeURIComponent(ctx.originalUrl)}`)
         return
@@ -77,29 +76,4 @@ export function errorBoundary(log: Logger): Koa.Middleware<AppState> {
         : renderErrorPage({ viewer: viewer(ctx), status, message })
     }
   }
-}
-
-const MESSAGE_POST = /^\/rooms\/([a-z0-9-]+)\/messages$/
-
-/**
- * A message posted while the database is away (even the session cannot be read then) is not lost: the page
- * gives the text back in a form that sends it again, with the same client id, so a retry stores it once. When
- * the connection broke after the statement was sent, it may have been stored: the page says so, not "not sent".
- */
-function unsentMessage(ctx: Ctx, err: unknown, log: Logger): boolean {
-  const slug = MESSAGE_POST.exec(ctx.path)?.[1]
-  if (ctx.method !== 'POST' || !slug || !isStoreUnavailable(err)) return false
-  log.error({ err, reqId: ctx.state.reqId }, 'message not stored: database unavailable')
-  ctx.status = 503
-  ctx.type = 'html'
-  ctx.set('Retry-After', '5')
-  ctx.body = renderUnsentPage({
-    viewer: { user: undefined, csrf: field(ctx, '_csrf') },
-    slug,
-    csrf: field(ctx, '_csrf'),
-    clientId: field(ctx, 'client_id'),
-    text: field(ctx, 'body'),
-    unknown: isOutcomeUnknown(err),
-  })
-  return true
 }

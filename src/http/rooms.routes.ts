@@ -1,5 +1,6 @@
 import { Router } from '@koa/router'
 import { newClientId } from '../auth/tokens.ts'
+import { isFirstRun } from '../chat/accounts.ts'
 import { Invalid } from '../chat/errors.ts'
 import { history } from '../chat/messages.ts'
 import { createRoom } from '../chat/room-admin.ts'
@@ -8,7 +9,6 @@ import { readUpTo, sidebar } from '../chat/sidebar.ts'
 import type { Room } from '../chat/types.ts'
 import { renderIndex, renderRoomPage } from '../render/pages.ts'
 import { type ComposerView, pageView } from '../render/view-models.ts'
-import { countUsers } from '../store/users.repo.ts'
 import { requireUser } from './session.ts'
 import { type AppDeps, type AppState, type Ctx, field, viewer } from './state.ts'
 
@@ -52,7 +52,7 @@ export function roomRoutes(deps: AppDeps): Router<AppState> {
 
   router.get('/', async (ctx) => {
     const user = ctx.state.user
-    if (!user) return ctx.redirect((await countUsers(deps.db)) === 0 ? '/signup' : '/login')
+    if (!user) return ctx.redirect((await isFirstRun(deps.db)) ? '/signup' : '/login')
     const notice = NOTICES[String(ctx.query.notice)]
     ctx.body = renderIndex({ viewer: viewer(ctx), rooms: await rooms(deps.db, user), notice })
   })

@@ -1,12 +1,10 @@
 import type Koa from 'koa'
-import type { Kysely } from 'kysely'
 import type { Registry } from 'prom-client'
 import type { RateLimiter, Rules } from '../chat/limits.ts'
-import type { Announcer, User } from '../chat/types.ts'
+import type { Announcer, Db, User } from '../chat/types.ts'
 import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { Viewer } from '../render/view-models.ts'
-import type { Database } from '../store/schema.ts'
 
 export interface AppState {
   reqId: string
@@ -27,7 +25,7 @@ export interface Health {
 export interface AppDeps {
   config: Config
   log: Logger
-  db: Kysely<Database>
+  db: Db
   announce: Announcer
   limiter: RateLimiter
   rules: Rules

@@ -1,4 +1,4 @@
-import type { AuditRow, Person, RoomStats, User } from '../chat/types.ts'
+import type { AuditLine, PersonOverview, RoomOverview, User } from '../chat/types.ts'
 import { eta } from './eta.ts'
 import type { Viewer } from './view-models.ts'
 
@@ -8,7 +8,7 @@ const utc = (d: Date | null) => (d ? `${d.toISOString().slice(0, 16).replace('T'
 
 export function renderAdminRooms(data: {
   viewer: Viewer
-  rooms: RoomStats[]
+  rooms: RoomOverview[]
   notice?: string | undefined
   values?: Fields
   errors?: Fields
@@ -26,7 +26,7 @@ export function renderAdminRooms(data: {
 
 export function renderAdminRoom(data: {
   viewer: Viewer
-  room: RoomStats
+  room: RoomOverview
   members: User[]
   notice?: string | undefined
   values?: Fields
@@ -52,7 +52,7 @@ export function renderAdminRoom(data: {
 
 export function renderAdminPeople(data: {
   viewer: Viewer
-  people: Person[]
+  people: PersonOverview[]
   notice?: string | undefined
 }): string {
   const people = data.people.map((p) => ({ ...p, since: utc(p.createdAt).slice(0, 10) }))
@@ -61,7 +61,7 @@ export function renderAdminPeople(data: {
 
 export function renderAdminAudit(data: {
   viewer: Viewer
-  rows: AuditRow[]
+  rows: AuditLine[]
   older?: number | undefined
 }): string {
   const rows = data.rows.map((r) => ({ ...r, when: utc(r.createdAt), iso: r.createdAt.toISOString() }))

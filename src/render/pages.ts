@@ -1,3 +1,4 @@
+import type { UnsentWords } from '../chat/composer-answer.ts'
 import type { SidebarRoom } from '../chat/sidebar.ts'
 import type { Room } from '../chat/types.ts'
 import { eta } from './eta.ts'
@@ -61,9 +62,9 @@ export function renderUnsentPage(data: {
   csrf: string
   clientId: string
   text: string
-  /** The database connection broke after the message went out: it may have been stored. */
-  unknown: boolean
+  /** Not sent, or not confirmed (it may have been stored): worded by chat/composer-answer.ts. */
+  words: UnsentWords
 }): string {
   // `text`, not `body`: the layout's `it.body` is the page itself.
-  return page('/rooms/unsent', { title: data.unknown ? 'Not confirmed' : 'Not sent', ...data })
+  return page('/rooms/unsent', { title: data.words.title, ...data })
 }

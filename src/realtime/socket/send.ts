@@ -1,7 +1,7 @@
 import { safeEqual } from '../../auth/tokens.ts'
-import { type Admitted, chargeMessage, checkMessage } from '../../chat/admit-message.ts'
-import { composerError, isOutcomeUnknown, isStoreUnavailable, RateLimited } from '../../chat/errors.ts'
-import { storeMessage } from '../../chat/messages.ts'
+import { type ComposerAnswer, composerAnswer, type PostOutcome } from '../../chat/composer-answer.ts'
+import { Forbidden } from '../../chat/errors.ts'
+import { admitPost, type SendOrder } from '../../chat/post-message.ts'
 import { isClientId } from '../../chat/validate.ts'
 import { ids } from '../../render/dom-ids.ts'
 import { renderSendAck, renderSendError, renderSendRetry } from '../../render/frames.ts'
@@ -13,6 +13,9 @@ import type { Client } from './client.ts'
  * once its answer has gone back: stored (true) or not (false).
  */
 export type SendTurn = () => Promise<{ admitted: boolean; stored: Promise<boolean> }>
+
+/** Each socket's sends, charged to the rate limit in the order they came (see admitPost). */
+const orders = new WeakMap<Client, SendOrder>()
 
 /**
  * Starts a message the moment its frame arrives: its admission (valid, within the rate limit) begins at once,
@@ -27,105 +30,85 @@ export function startSend(
 ): SendTurn {
   const body = typeof frame.body === 'string' ? frame.body : ''
   // The page's key for this send names its answer; a frame without a valid one gets the composer error only.
-  const key = isClientId(frame.clientId) ? frame.clientId : undefined
-  const refused = (err: unknown): false => {
-    client.send(answerToFailure(deps, client, { key, body, resend: frame.resend === true }, err))
-    return false
+  const send = { key: isClientId(frame.clientId) ? frame.clientId : undefined, resend: frame.resend === true }
+  const answerInOrder = answerer(deps, client, send, body)
+  if (!safeEqual(frame.csrf, client.csrf)) {
+    const expired = new Forbidden('This page has expired: reload it to send messages.')
+    return async () => ({ admitted: false, stored: answerInOrder(Promise.resolve({ err: expired })) })
   }
-  // The answers go back in the order the frames came: each waits for the answers before it, so a quick
-  // refusal never overtakes the answer to an earlier message still being stored.
-  const inOrder = <T>(after: Promise<T>, answer: (value: T) => boolean): Promise<boolean> => {
-    const done = Promise.all([client.replies, after]).then(([, value]) => answer(value))
-    client.replies = done.catch(() => undefined)
-    return done
-  }
-  if (!safeEqual(frame.csrf, client.csrf))
-    return async () => {
-      const expired = 'This page has expired: reload it to send messages.'
-      const stored = inOrder(Promise.resolve(), () => {
-        client.send(renderSendError(key, expired))
-        return false
-      })
-      return { admitted: false, stored }
-    }
+  const order = orders.get(client) ?? {}
+  orders.set(client, order)
   // Settled either way at once: a refusal waits, handled, for the turn.
-  const admitted = admitInOrder(deps, client, frame).then(
-    (ok) => ({ ok }),
+  const admitting = admitPost(deps, client.user, client.room, frame, {
+    mayBeStored: send.resend,
+    order,
+  }).then(
+    (post) => ({ post }),
     (err: unknown) => ({ err }),
   )
   return async () => {
-    const outcome = await admitted
-    if ('err' in outcome) return { admitted: false, stored: inOrder(Promise.resolve(outcome.err), refused) }
-    const storing = storeMessage(deps, client.user, client.room, outcome.ok).then(
-      (message) => ({ message }),
+    const admitted = await admitting
+    if ('err' in admitted) return { admitted: false, stored: answerInOrder(Promise.resolve(admitted)) }
+    const { post } = admitted
+    const storing = post.store().then(
+      (message) => ({ message, key: post.clientId }),
       (err: unknown) => ({ err }),
     )
-    const stored = inOrder(storing, (result) => {
-      if ('err' in result) return refused(result.err)
-      // The message itself arrives through the room like everyone's; this only tells the page it is stored.
-      client.send(renderSendAck(outcome.ok.clientId, ids.message(result.message.id)))
-      return true
-    })
-    return { admitted: true, stored }
+    return { admitted: true, stored: answerInOrder(storing) }
   }
 }
 
-/** Each socket's last charge to the rate limit: the next waits for it, so the limiter hears them in order. */
-const charges = new WeakMap<Client, Promise<unknown>>()
-
 /**
- * Admits a message (valid; within the rate limit unless already stored). The stored-key lookups of a
- * socket's resends run at once, side by side; their charges are taken in the order the frames came.
+ * Answers a send once its outcome is known. The answers go back in the order the frames came: each waits
+ * for the answers before it, so a quick refusal never overtakes the answer to an earlier message still being
+ * stored. Settles once the answer is sent: stored (true) or not (false).
  */
-async function admitInOrder(
+function answerer(
   deps: RealtimeDeps,
   client: Client,
-  frame: { body: unknown; clientId: unknown; resend?: true },
-): Promise<Admitted> {
-  const { known, ...admitted } = checkMessage(deps, client.user, client.room, frame, frame.resend === true)
-  const charged = Promise.all([known, charges.get(client)]).then(([stored]) =>
-    stored ? undefined : chargeMessage(deps, client.user),
-  )
-  charges.set(
-    client,
-    charged.catch(() => undefined),
-  )
-  await charged
-  return admitted
+  send: { key: string | undefined; resend: boolean },
+  body: string,
+): (outcome: Promise<PostOutcome>) => Promise<boolean> {
+  return (outcome) => {
+    const done = Promise.all([client.replies, outcome]).then(([, settled]) => {
+      const answer = composerAnswer(settled, send)
+      logAnswer(deps, client, answer, settled)
+      client.send(answerFrame(answer, send.key, body))
+      return answer.kind === 'stored'
+    })
+    client.replies = done.catch(() => undefined)
+    return done
+  }
 }
 
 /**
- * What a page is told when its message was not stored, or not known to be. The database away: the page
- * keeps the message as "sending…" and sends it again with the same key, which stores it once whatever
- * happened. Said honestly: when the connection died while the statement was under way, it may be stored.
+ * The frame for a send's answer, for its page only. Stored: the message itself arrives through the room
+ * like everyone's; this only tells the page it is stored. Not stored yet: the page keeps it as "sending…"
+ * and sends it again with the same key (the page backs off).
  */
-function answerToFailure(
-  deps: RealtimeDeps,
-  client: Client,
-  { key, body, resend }: { key: string | undefined; body: string; resend: boolean },
-  err: unknown,
-): string {
-  // A resend too quick is not handed back: its first try may be stored, and sending it again would make
-  // a new key. It stays "sending…" and goes again after a while (the page backs off).
-  if (resend && key !== undefined && err instanceof RateLimited)
-    return renderSendRetry(key, body, 'Not sent yet: many messages at once. Trying again…')
-  const error = composerError(err)
-  if (error !== undefined) return renderSendError(key, error)
-  const where = { err, user: client.user.id, room: client.room.id }
-  if (key !== undefined && isStoreUnavailable(err)) {
-    const unknown = isOutcomeUnknown(err)
+function answerFrame(answer: ComposerAnswer, key: string | undefined, body: string): string {
+  switch (answer.kind) {
+    case 'stored':
+      return renderSendAck(answer.key, ids.message(answer.message.id))
+    case 'retry':
+      return renderSendRetry(answer.key, body, answer.note)
+    default:
+      return renderSendError(key, answer.reason)
+  }
+}
+
+function logAnswer(deps: RealtimeDeps, client: Client, answer: ComposerAnswer, outcome: PostOutcome): void {
+  const where = {
+    err: 'err' in outcome ? outcome.err : undefined,
+    user: client.user.id,
+    room: client.room.id,
+  }
+  if (answer.kind === 'failed') deps.log.error(where, 'send failed')
+  else if (answer.kind === 'retry' && answer.cause !== 'rate-limited')
     deps.log.warn(
       where,
-      unknown ? 'send outcome unknown; the page retries' : 'send not stored; the page retries',
+      answer.cause === 'unknown'
+        ? 'send outcome unknown; the page retries'
+        : 'send not stored; the page retries',
     )
-    const note = unknown
-      ? 'Not confirmed yet: the database connection was lost before it answered. Checking again…'
-      : 'Not sent yet: Parley cannot reach its database. Trying again…'
-    return renderSendRetry(key, body, note)
-  }
-  deps.log.error(where, 'send failed')
-  return renderSendError(
-    key,
-    'Your message was not sent: something went wrong on our side. It is back in the box: send it again.',
-  )
 }
