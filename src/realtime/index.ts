@@ -14,6 +14,8 @@ import type { LoadFrames } from './fanout/room-channel.ts'
 import { liveFeatures } from './live/features.ts'
 import { attachSocket, type ConnectionPorts } from './socket/connection.ts'
 import { inTurns } from './socket/in-turns.ts'
+import { inboxOf } from './socket/inbox.ts'
+import { answersDue } from './socket/send.ts'
 import { upgrade } from './socket/upgrade.ts'
 
 /** How often each room with local sockets checks the database for anything its node missed. */
@@ -129,9 +131,9 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
     async stop(graceMs) {
       stopping = true
       const clients = [...hub.clients]
-      for (const c of clients) c.stopping = true
       // Each socket's frames already taken, then the messages they are still storing (their answers last).
-      await within(graceMs, Promise.allSettled(clients.map((c) => c.queue.then(() => c.replies))))
+      const taken = clients.map((c) => inboxOf(c).stop())
+      await within(graceMs, Promise.allSettled(clients.map((c, i) => taken[i]?.then(() => answersDue(c)))))
       const closed = clients.map((c) =>
         c.ws.readyState === WebSocket.CLOSED ? 0 : new Promise((resolve) => c.ws.once('close', resolve)),
       )

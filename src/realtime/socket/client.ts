@@ -15,17 +15,8 @@ export class Client {
   held: OutFrame[] | null = []
   /** Bytes of the held frames: a reader whose catch-up falls this far behind the room is cut like a slow one. */
   private heldBytes = 0
+  /** Whether it answered the last heartbeat ping (a socket that missed one since the last round is gone). */
   alive = true
-  /** Frames from one socket are handled one after another, so its sends keep their order. */
-  queue: Promise<void> = Promise.resolve()
-  /** Frames received and not yet handled. */
-  pending = 0
-  /** The last composer answer due (send.ts): the next waits for it, so answers keep the frames' order. */
-  replies: Promise<unknown> = Promise.resolve()
-  /** The node is stopping: frames from now on are not started (the page resends what was not answered). */
-  stopping = false
-  /** Whether the page has said what it has (one resume per socket). */
-  resumed = false
 
   readonly user: User
   readonly room: Room

@@ -1,20 +1,16 @@
 import type { RawData } from 'ws'
-import { catchUp } from '../../chat/catch-up.ts'
-import { reloadPieces, replayPieces } from '../../render/catch-up-frames.ts'
 import { renderNoticeFrame } from '../../render/frames.ts'
-import { pageView } from '../../render/view-models.ts'
 import type { RealtimeDeps } from '../deps.ts'
 import type { Client } from './client.ts'
 import { parseFrame } from './frames-in.ts'
-import { replayTo } from './replay.ts'
+import { inboxOf, type Turn } from './inbox.ts'
+import { hasResumed, resume } from './resume.ts'
 import { startSend } from './send.ts'
 
 /** A socket that never says where it is (no resume frame) goes live after this long. */
 const RESUME_WAIT_MS = 2000
 /** How long a new socket's frames wait for its room's bus subscription. */
 const SUBSCRIBE_WAIT_MS = 2000
-/** Frames one socket may have received and not yet taken in (read, checked, queued for storing). */
-const MAX_PENDING_FRAMES = 150
 
 /**
  * What a connection reports to, declared here so that socket/ never reaches up: the room's fan-out (join,
@@ -31,35 +27,20 @@ export interface ConnectionPorts {
 /** Wires one accepted socket: frames in (in order; a message's store runs on), catch-up, and clean-up on close. */
 export function attachSocket(deps: RealtimeDeps, ports: ConnectionPorts, client: Client): void {
   const { ws } = client
-  client.queue = joined(ports, client).catch((err) => {
-    deps.log.error({ err, room: client.room.id }, 'subscribe failed')
-    ws.close(1011, 'try again')
-  })
+  const inbox = inboxOf(client)
+  inbox.first(
+    joined(ports, client).catch((err) => {
+      deps.log.error({ err, room: client.room.id }, 'subscribe failed')
+      ws.close(1011, 'try again')
+    }),
+  )
   const failed = (err: unknown) => {
     // Unexpected (the database went away during a catch-up, say): 1011 makes htmx reconnect and resume.
     deps.log.error({ err, user: client.user.id }, 'socket frame failed')
     ws.close(1011, 'try again')
   }
   ws.on('message', (data, isBinary) => {
-    if (client.stopping) return
-    // A client may not send frames faster than they are read and taken in: that is a flood, not a person
-    // typing. Only what the client controls counts: a message taken in and waiting on a slow database is the
-    // server's backlog, never the client's (its sends are bounded by the rate limit).
-    if (++client.pending > MAX_PENDING_FRAMES) return ws.close(1008, 'too many frames')
-    const done = () => {
-      client.pending--
-    }
-    // The next frame waits for this one's turn only; the rest of it (a message being stored) runs on.
-    client.queue = client.queue.then(begin(deps, client, data, isBinary, ports)).then(
-      (later) => {
-        done()
-        void (later?.rest ?? Promise.resolve()).catch(failed)
-      },
-      (err) => {
-        failed(err)
-        done()
-      },
-    )
+    if (!inbox.take(begin(deps, client, data, isBinary, ports), failed)) ws.close(1008, 'too many frames')
   })
   ws.on('pong', () => {
     client.alive = true
@@ -69,8 +50,8 @@ export function attachSocket(deps: RealtimeDeps, ports: ConnectionPorts, client:
   ws.on('close', () => ports.leave(client))
   // Through the queue: a resume already waiting there is handled first, so going live never overtakes it.
   setTimeout(() => {
-    client.queue = client.queue.then(() => {
-      if (client.held && !client.resumed) client.goLive(0)
+    inbox.then(() => {
+      if (client.held && !hasResumed(client)) client.goLive(0)
     })
   }, RESUME_WAIT_MS).unref()
 }
@@ -88,8 +69,6 @@ function joined(ports: ConnectionPorts, client: Client): Promise<void> {
   })
   return Promise.race([ports.join(client), patience]).finally(() => clearTimeout(timer))
 }
-
-type Turn = () => Promise<{ rest: Promise<void> } | undefined>
 
 /**
  * Starts a frame on arrival and hands back its turn, which runs after the turns of the frames before it.
@@ -125,24 +104,4 @@ function begin(
     else extras.typing(client, true)
     return undefined
   }
-}
-
-async function resume(deps: RealtimeDeps, client: Client, lastSeq: number): Promise<boolean> {
-  // One per socket (htmx opens a new socket for every reconnect): more would be free database reads.
-  if (client.resumed) {
-    client.send(renderNoticeFrame('That frame was refused: this socket has resumed already.'))
-    return false
-  }
-  client.resumed = true
-  if (!client.held) client.held = []
-  const missed = await catchUp(deps.db, client.room, lastSeq)
-  const size = client.pieceBytes
-  const pieces =
-    missed.kind === 'reload'
-      ? reloadPieces(pageView(missed.room, missed.page), missed.lastSeq, size)
-      : missed.lastSeq > lastSeq
-        ? replayPieces(missed.events, missed.lastSeq, size)
-        : []
-  await replayTo(client, pieces, missed.lastSeq)
-  return true
 }

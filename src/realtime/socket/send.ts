@@ -14,8 +14,25 @@ import type { Client } from './client.ts'
  */
 export type SendTurn = () => Promise<{ admitted: boolean; stored: Promise<boolean> }>
 
-/** Each socket's sends, charged to the rate limit in the order they came (see admitPost). */
-const orders = new WeakMap<Client, SendOrder>()
+/**
+ * Each socket's sends: charged to the rate limit in the order they came (see admitPost), and the last answer
+ * due (the next waits for it, so answers keep the frames' order).
+ */
+const sockets = new WeakMap<Client, { order: SendOrder; replies: Promise<unknown> }>()
+
+function sendsOf(client: Client): { order: SendOrder; replies: Promise<unknown> } {
+  let sends = sockets.get(client)
+  if (!sends) {
+    sends = { order: {}, replies: Promise.resolve() }
+    sockets.set(client, sends)
+  }
+  return sends
+}
+
+/** Settles once every answer due to this socket's sends has gone back (a stopping node waits for them). */
+export function answersDue(client: Client): Promise<unknown> {
+  return sockets.get(client)?.replies ?? Promise.resolve()
+}
 
 /**
  * Starts a message the moment its frame arrives: its admission (valid, within the rate limit) begins at once,
@@ -36,8 +53,7 @@ export function startSend(
     const expired = new Forbidden('This page has expired: reload it to send messages.')
     return async () => ({ admitted: false, stored: answerInOrder(Promise.resolve({ err: expired })) })
   }
-  const order = orders.get(client) ?? {}
-  orders.set(client, order)
+  const { order } = sendsOf(client)
   // Settled either way at once: a refusal waits, handled, for the turn.
   const admitting = admitPost(deps, client.user, client.room, frame, {
     mayBeStored: send.resend,
@@ -70,13 +86,14 @@ function answerer(
   body: string,
 ): (outcome: Promise<PostOutcome>) => Promise<boolean> {
   return (outcome) => {
-    const done = Promise.all([client.replies, outcome]).then(([, settled]) => {
+    const sends = sendsOf(client)
+    const done = Promise.all([sends.replies, outcome]).then(([, settled]) => {
       const answer = composerAnswer(settled, send)
       logAnswer(deps, client, answer, settled)
       client.send(answerFrame(answer, send.key, body))
       return answer.kind === 'stored'
     })
-    client.replies = done.catch(() => undefined)
+    sends.replies = done.catch(() => undefined)
     return done
   }
 }
