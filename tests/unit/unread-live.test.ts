@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { encodeActivity, UnreadLive } from '../../src/realtime/live/unread-live.ts'
+import { type Activity, decodeActivity, encodeActivity } from '../../src/bus/wire.ts'
+import { UnreadLive } from '../../src/realtime/live/unread-live.ts'
 import type { Client, SideState } from '../../src/realtime/socket/client.ts'
 
 const turn = () => new Promise((r) => setImmediate(r))
+
+/** A message's activity as another node's announcer publishes it and this node's subscriber decodes it. */
+const activity = (roomId: number, authorId: number, mentioned: string[], seq?: number) =>
+  decodeActivity(encodeActivity({ roomId, authorId, mentioned, seq })) as Activity
 
 describe('live unread badges', () => {
   it('folds new messages into every socket’s sidebar, a hundred sockets per turn of the event loop', async () => {
@@ -13,8 +18,8 @@ describe('live unread badges', () => {
       const side: SideState = new Map([[2, live.entry(2, user, 0, 0)]])
       return { side, user, room: { id: 1 } } as unknown as Client
     })
-    live.onActivity(encodeActivity(2, 1, ['u7']))
-    live.onActivity(encodeActivity(2, 1, []))
+    live.onActivity(activity(2, 1, ['u7']))
+    live.onActivity(activity(2, 1, []))
     const sent: Array<[Client, number[]]> = []
     live.tick(clients, (client, rooms) => sent.push([client, rooms]))
     assert.equal(sent.length, 100, 'the first hundred at once')
