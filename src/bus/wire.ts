@@ -83,10 +83,11 @@ function decode<T>(
   const nl = payload.indexOf('\n')
   const fields = jsonObject(nl < 0 ? payload : payload.slice(0, nl))
   const v = fields?.v
-  const kind = fields?.kind
-  if (!fields || !Number.isSafeInteger(v) || (v as number) < 1 || typeof kind !== 'string')
-    return told(undefined, onDrop, 'header')
+  if (!fields || !Number.isSafeInteger(v) || (v as number) < 1) return told(undefined, onDrop, 'header')
+  // Checked before anything else of the header: a newer version may have changed all the rest.
   if ((v as number) > WIRE_VERSION) return dropped(onDrop, 'newer-version', `v${v}`)
+  const kind = fields.kind
+  if (typeof kind !== 'string') return told(undefined, onDrop, 'header')
   if (!kinds.includes(kind)) return dropped(onDrop, 'unknown-kind', kind.slice(0, 40))
   return told(v1(kind, fields, nl < 0 ? undefined : payload.slice(nl + 1)), onDrop, kind)
 }
