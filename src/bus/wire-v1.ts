@@ -1,4 +1,11 @@
-import { type Activity, CONTROL_KINDS, type Control, NAME, type RoomPayload } from './wire-types.ts'
+import {
+  type Activity,
+  CONTROL_KINDS,
+  type Control,
+  type Frame,
+  NAME,
+  type RoomPayload,
+} from './wire-types.ts'
 
 /**
  * Version 1, field by field: each reader takes the header's fields (a parsed JSON object) and the body (the
@@ -43,6 +50,29 @@ export function activityV1(_kind: string, f: Fields, body: string | undefined): 
     return undefined
   if (seq === undefined) return { roomId, authorId, mentioned }
   return count(seq, 1) ? { roomId, authorId, mentioned, seq } : undefined
+}
+
+/**
+ * A frame, the one payload of every message on every node, is written and read here without JSON: the header
+ * exactly as JSON.stringify would write it (integers only, so the bytes are the same), and read by a pattern
+ * that takes only that exact form (anything else, e.g. the same header with a space in it, goes the general
+ * way and means the same). This keeps a frame's cost what the unversioned envelope's was.
+ */
+export function writeFrameV1(frame: Frame): string {
+  const { seq, at, html } = frame
+  return `{"v":1,"kind":"frame","seq":${seq}${at ? `,"at":${at}` : ''}}\n${html}`
+}
+
+const FRAME_HEAD = /^\{"v":1,"kind":"frame","seq":(0|[1-9]\d{0,15})(?:,"at":([1-9]\d{0,15}))?\}\n/
+
+export function readFrameV1(payload: string): RoomPayload | undefined {
+  const m = FRAME_HEAD.exec(payload)
+  if (!m) return undefined
+  const seq = Number(m[1])
+  const at = m[2] === undefined ? undefined : Number(m[2])
+  if (!Number.isSafeInteger(seq) || (at !== undefined && !Number.isSafeInteger(at))) return undefined
+  const html = payload.slice(m[0].length)
+  return { kind: 'frame', frame: at === undefined ? { seq, html } : { seq, html, at } }
 }
 
 /** The kinds each topic carries in version 1: another kind there is one this release does not know. */

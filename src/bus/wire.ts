@@ -1,6 +1,6 @@
 import type { Activity, Control, DropReason, Frame, OnDrop, RoomPayload, TypingSignal } from './wire-types.ts'
 import { activityV0, controlV0, roomV0 } from './wire-v0.ts'
-import { activityV1, controlV1, KINDS, roomV1 } from './wire-v1.ts'
+import { activityV1, controlV1, KINDS, readFrameV1, roomV1, writeFrameV1 } from './wire-v1.ts'
 
 export { dropWarner } from './wire-drops.ts'
 export type {
@@ -30,9 +30,9 @@ export const WIRE_VERSION = 1
 
 const header = (fields: object): string => JSON.stringify({ v: WIRE_VERSION, ...fields })
 
+/** A room's frame: once per message (the header written without JSON.stringify, see writeFrameV1). */
 export function encodeFrame(frame: Frame): string {
-  const { seq, at } = frame
-  return `${header(at ? { kind: 'frame', seq, at } : { kind: 'frame', seq })}\n${frame.html}`
+  return writeFrameV1(frame)
 }
 
 /** A private room's head: see RoomPayload for why it travels marked rather than as a frame. */
@@ -58,7 +58,7 @@ const ignore: OnDrop = () => undefined
 
 /** A room topic's payload, or undefined (and `onDrop` told why) if this node cannot use it. */
 export function decodeRoom(payload: string, onDrop: OnDrop = ignore): RoomPayload | undefined {
-  return decode(payload, roomV0, roomV1, KINDS.room, onDrop)
+  return readFrameV1(payload) ?? decode(payload, roomV0, roomV1, KINDS.room, onDrop)
 }
 
 export function decodeControl(payload: string, onDrop: OnDrop = ignore): Control | undefined {

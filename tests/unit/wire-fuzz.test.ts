@@ -243,6 +243,26 @@ describe('bus wire (fuzzed)', () => {
     fc.assert(fc.property(activity, same(decodeActivity, encodeActivity)), runs(1000))
   })
 
+  it('reads a frame by its fast path as the general one would, and writes its header as JSON.stringify would', () => {
+    const frames = room
+      .filter((p) => p.kind === 'frame')
+      .map((p) => (p.kind === 'frame' ? p.frame : undefined))
+    const written = fc.property(frames, (f) => {
+      if (!f) return
+      const header = f.at
+        ? { v: 1, kind: 'frame', seq: f.seq, at: f.at }
+        : { v: 1, kind: 'frame', seq: f.seq }
+      assert.equal(encodeFrame(f), `${JSON.stringify(header)}\n${f.html}`)
+    })
+    fc.assert(written, runs(1000))
+    // The same header with a space in it is no longer the fast path's exact form: the general path reads it.
+    const slow = (payload: string) => payload.replace(/^\{"v"/, '{ "v"')
+    const same = fc.property(fc.oneof(room.map(encodeRoom), random, mutated), (payload) =>
+      assert.deepEqual(decodeRoom(payload), decodeRoom(slow(payload))),
+    )
+    fc.assert(same, runs(3000))
+  })
+
   for (const topic of topics) {
     it(`${topic.name} topic: random and mutated payloads never throw, and decode to a valid value or are dropped`, () => {
       const property = fc.property(fc.oneof(random, mutated), (payload) =>
