@@ -2,13 +2,13 @@ import type { Server } from 'node:http'
 import { WebSocket, WebSocketServer } from 'ws'
 import { cookieNames } from '../auth/cookie-names.ts'
 import { activityTopic, controlTopic } from '../bus/bus.ts'
+import { decodeActivity, decodeControl, dropWarner } from '../bus/wire.ts'
 import { eventsBetween } from '../chat/messages.ts'
 import { readersAmong } from '../chat/rooms.ts'
 import type { Announcer } from '../chat/types.ts'
 import { renderEventFrame } from '../render/frames.ts'
 import type { RealtimeDeps } from './deps.ts'
 import { busAnnouncer } from './fanout/announcer.ts'
-import { decodeControl } from './fanout/control.ts'
 import { Hub } from './fanout/hub.ts'
 import type { LoadFrames } from './fanout/room-channel.ts'
 import { liveFeatures } from './live/features.ts'
@@ -80,16 +80,21 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
     read: extras.read,
     typing: extras.typing,
   }
+  const drops = dropWarner(base.log)
+  const controlDropped = drops.at({ topic: 'control' })
+  const activityDropped = drops.at({ topic: 'activity' })
   base.bus
     .subscribe(controlTopic(base.config.busPrefix), (payload) => {
-      const notice = decodeControl(payload)
+      const notice = decodeControl(payload, controlDropped)
       if (notice?.kind === 'read') extras.onRead(notice.id, notice.roomId)
       else if (notice) hub.control(notice)
-      else base.log.warn('malformed control notice dropped')
     })
     .catch((err) => base.log.error({ err }, 'control topic subscribe failed'))
   base.bus
-    .subscribe(activityTopic(base.config.busPrefix), extras.onActivity)
+    .subscribe(activityTopic(base.config.busPrefix), (payload) => {
+      const activity = decodeActivity(payload, activityDropped)
+      if (activity) extras.onActivity(activity)
+    })
     .catch((err) => base.log.error({ err }, 'activity topic subscribe failed'))
 
   // Browsers answer pings by themselves; a socket that missed one since the last round is gone.

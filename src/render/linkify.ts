@@ -44,9 +44,6 @@ export function linkify(text: string): string {
   return html + mentions(text.slice(last))
 }
 
-// Re-exported for the announcer (realtime/fanout), until it imports it from src/mentions.ts itself.
-export { mentionedNames } from '../mentions.ts'
-
 /** Marks each mention (the grammar is src/mentions.ts) in a stretch of text with no link in it. */
 function mentions(text: string): string {
   let html = ''

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, afterEach, before, describe, it } from 'node:test'
 import { Redis } from 'ioredis'
+import { decodeRoom } from '../../src/bus/wire.ts'
 import { createRoom, messageFrames, say, userId } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
@@ -21,14 +22,19 @@ for (const backend of backends()) {
     let cat: HttpUser
     const sockets: TestSocket[] = []
     const cleanups: Array<() => void> = []
-    /** Typing signals as the bus carries them for a room (Redis only: the in-process bus has no outside view). */
+    /**
+     * Typing signals as the bus carries them for a room (Redis only: the in-process bus has no outside view),
+     * decoded and written `t userId 0|1 name` (one line per signal, whatever the wire's version).
+     */
     const busSignals = async (roomId: number): Promise<string[] | undefined> => {
       if (!backend.redisUrl) return undefined
       const redis = new Redis(app.env.REDIS_URL as string)
       cleanups.push(() => redis.disconnect())
       const seen: string[] = []
       redis.on('message', (_channel: string, payload: string) => {
-        if (payload.startsWith('t ')) seen.push(payload)
+        const p = decodeRoom(payload)
+        if (p?.kind === 'typing')
+          seen.push(`t ${p.signal.userId} ${p.signal.typing ? 1 : 0} ${p.signal.name}`)
       })
       await redis.subscribe(`${app.env.BUS_PREFIX}room:${roomId}`)
       return seen

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { type Control, decodeControl, encodeControl } from '../../src/realtime/fanout/control.ts'
+import { type Control, decodeControl, encodeControl } from '../../src/bus/wire.ts'
 
 describe('control notices between nodes', () => {
   it('round-trips every kind', () => {

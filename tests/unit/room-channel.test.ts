@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it, type TestContext } from 'node:test'
 import pino from 'pino'
-import type { Frame } from '../../src/realtime/fanout/envelope.ts'
+import type { Frame } from '../../src/bus/wire.ts'
 import { type LoadFrames, RoomChannel } from '../../src/realtime/fanout/room-channel.ts'
 import { FLUSH_GAP_MS, MAX_MESSAGE_BYTES } from '../../src/realtime/fanout/room-writer.ts'
 import type { Client, OutFrame } from '../../src/realtime/socket/client.ts'

@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { type Activity, decodeActivity, encodeActivity } from '../../src/bus/wire.ts'
 import { type SideState, sideOf, startSide } from '../../src/realtime/live/side-state.ts'
-import { encodeActivity, UnreadLive } from '../../src/realtime/live/unread-live.ts'
+import { UnreadLive } from '../../src/realtime/live/unread-live.ts'
 import type { Client } from '../../src/realtime/socket/client.ts'
 
 const turn = () => new Promise((r) => setImmediate(r))
+
+/** A message's activity as another node's announcer publishes it and this node's subscriber decodes it. */
+const activity = (roomId: number, authorId: number, mentioned: string[], seq?: number) =>
+  decodeActivity(encodeActivity({ roomId, authorId, mentioned, seq })) as Activity
 
 describe('live unread badges', () => {
   it('folds new messages into every socket’s sidebar, a hundred sockets per turn of the event loop', async () => {
@@ -16,8 +21,8 @@ describe('live unread badges', () => {
       startSide(client, side)
       return client
     })
-    live.onActivity(encodeActivity(2, 1, ['u7']))
-    live.onActivity(encodeActivity(2, 1, []))
+    live.onActivity(activity(2, 1, ['u7']))
+    live.onActivity(activity(2, 1, []))
     const sent: Array<[Client, number[]]> = []
     live.tick(clients, (client, rooms) => sent.push([client, rooms]))
     assert.equal(sent.length, 100, 'the first hundred at once')

@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { decodeRoom, encodeFrame } from '../../src/bus/wire.ts'
 import { Invalid } from '../../src/chat/errors.ts'
 import * as valid from '../../src/chat/validate.ts'
-import { decodeFrame, encodeFrame } from '../../src/realtime/fanout/envelope.ts'
 import { parseFrame } from '../../src/realtime/socket/frames-in.ts'
+
+/** A frame from a room topic's payload, or undefined if it is not a frame this node can use. */
+function decodeFrame(payload: string) {
+  const decoded = decodeRoom(payload)
+  return decoded?.kind === 'frame' ? decoded.frame : undefined
+}
 
 describe('validators', () => {
   it('accepts usernames of 1–32 letters, digits, _ - .', () => {

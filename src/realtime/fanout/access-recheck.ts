@@ -13,8 +13,8 @@ const CHECK_FAILED = 1011
  * made private or renamed, an admin demoted). Until the answer, those sockets are sent nothing of the room:
  * its live frames are held (as during a catch-up), so no message, name or topic reaches someone who has just
  * lost the room. Then the people who may stay get what was held, and a private room's new `head`
- * (private-head.ts); the others are closed, their held frames never sent. If the database cannot say, the
- * sockets are closed in a way the page reconnects from, rather than left open unchecked.
+ * (RoomPayload in bus/wire-types.ts); the others are closed, their held frames never sent. If the database
+ * cannot say, the sockets are closed in a way the page reconnects from, rather than left open unchecked.
  * A socket still catching up is not held here (its catch-up lets it go live); the check closes it just the same.
  * Settles once the sockets are dealt with; never rejects.
  */

@@ -1,14 +1,18 @@
 import { activityTopic, type Bus, controlTopic, roomTopic } from '../../bus/bus.ts'
+import {
+  type Control,
+  encodeActivity,
+  encodeControl,
+  encodeFrame,
+  encodePrivateHead,
+  type Frame,
+} from '../../bus/wire.ts'
 import type { Announcer, Message } from '../../chat/types.ts'
 import type { Logger } from '../../log.ts'
+import { mentionedNames } from '../../mentions.ts'
 import type { Metrics } from '../../metrics/metrics.ts'
 import { renderEventFrame, renderRoomFrame } from '../../render/frames.ts'
-import { mentionedNames } from '../../render/linkify.ts'
-import { encodeActivity } from '../live/unread-live.ts'
-import { type Control, encodeControl } from './control.ts'
-import { encodeFrame, type Frame } from './envelope.ts'
 import type { Hub } from './hub.ts'
-import { encodePrivateHead } from './private-head.ts'
 
 /**
  * Renders each room event's frame once, hands it to this node's sockets at once and publishes it for the other
@@ -26,8 +30,8 @@ export function busAnnouncer(bus: Bus, hub: Hub, prefix: string, log: Logger, me
   }
   // Mentioning yourself is no news to you: your own name is left out.
   const activity = (roomId: number, message: Message) => {
-    const named = mentionedNames(message.body).filter((n) => n !== message.author.toLowerCase())
-    const payload = encodeActivity(roomId, message.authorId, named, message.seq)
+    const mentioned = mentionedNames(message.body).filter((n) => n !== message.author.toLowerCase())
+    const payload = encodeActivity({ roomId, authorId: message.authorId, mentioned, seq: message.seq })
     publish(activityTopic(prefix), payload, { room: roomId, seq: message.seq })
   }
   const control = (notice: Control) => {
@@ -52,7 +56,7 @@ export function busAnnouncer(bus: Bus, hub: Hub, prefix: string, log: Logger, me
     },
     roomChanged(r) {
       // Outside the seq order, so not deduplicated: through the bus only, which this node hears too. A private
-      // room's head is sent by each node only to the sockets the database still lets read it (private-head.ts).
+      // room's head is sent by each node only to the sockets the database still lets read it (RoomPayload).
       const html = renderRoomFrame(r)
       const payload = r.private ? encodePrivateHead(html) : encodeFrame({ seq: 0, html })
       publish(roomTopic(prefix, r.id), payload, { room: r.id })

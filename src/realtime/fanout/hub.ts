@@ -1,13 +1,11 @@
 import { type Bus, roomTopic } from '../../bus/bus.ts'
+import { type Control, decodeRoom, dropWarner, type Frame, type TypingSignal } from '../../bus/wire.ts'
 import type { Logger } from '../../log.ts'
 import type { DeliveryStats } from '../../metrics/metrics.ts'
 import type { Client } from '../socket/client.ts'
 import { CLOSE } from '../socket/close-codes.ts'
 import { IpCap } from '../socket/ip-cap.ts'
 import { type Readers, recheckAccess } from './access-recheck.ts'
-import type { Control } from './control.ts'
-import { decodeFrame, decodeTyping, type Frame, type TypingSignal } from './envelope.ts'
-import { decodePrivateHead } from './private-head.ts'
 import { RecentNotices } from './recent-notices.ts'
 import { type LoadFrames, RoomChannel } from './room-channel.ts'
 
@@ -32,6 +30,7 @@ export class Hub {
   /** Sockets per client address, capped (SOCKETS_PER_IP). */
   readonly ips = new IpCap()
   private readonly recent = new RecentNotices()
+  private readonly drops: ReturnType<typeof dropWarner>
 
   constructor(
     private readonly bus: Bus,
@@ -41,7 +40,9 @@ export class Hub {
     private readonly readers: Readers,
     private readonly stats?: DeliveryStats,
     readonly hooks: HubHooks = {},
-  ) {}
+  ) {
+    this.drops = dropWarner(log)
+  }
 
   /** Adds the socket at once (so a close can always remove it); resolves once the room's topic is subscribed. */
   join(client: Client): Promise<void> {
@@ -53,14 +54,12 @@ export class Hub {
     if (!channel) {
       const busDown = () => !this.bus.healthy()
       const ch = new RoomChannel(roomId, client.room.lastSeq, this.load, this.log, this.stats, true, busDown)
+      const dropped = this.drops.at({ room: roomId })
       ch.ready = this.bus.subscribe(roomTopic(this.prefix, roomId), (payload) => {
-        const typing = payload.startsWith('t ') ? decodeTyping(payload) : undefined
-        if (typing) return this.hooks.typing?.(roomId, typing)
-        const head = decodePrivateHead(payload)
-        if (head !== undefined) return this.recheck(roomId, [...ch.clients], Buffer.from(head))
-        const frame = decodeFrame(payload)
-        if (frame) ch.receive(frame)
-        else this.log.warn({ room: roomId }, 'malformed bus payload dropped')
+        const p = decodeRoom(payload, dropped)
+        if (p?.kind === 'frame') ch.receive(p.frame)
+        else if (p?.kind === 'typing') this.hooks.typing?.(roomId, p.signal)
+        else if (p?.kind === 'head') this.recheck(roomId, [...ch.clients], Buffer.from(p.html))
       })
       this.rooms.set(roomId, ch)
       channel = ch

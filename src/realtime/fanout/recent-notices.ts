@@ -1,5 +1,5 @@
+import type { Control } from '../../bus/wire.ts'
 import type { Client } from '../socket/client.ts'
-import type { Control } from './control.ts'
 
 /** Longer than an upgrade may take (it is refused after 10 s), from its access check to joining the hub. */
 const WINDOW_MS = 15_000

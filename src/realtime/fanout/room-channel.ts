@@ -1,7 +1,7 @@
+import type { Frame } from '../../bus/wire.ts'
 import type { Logger } from '../../log.ts'
 import type { DeliveryStats } from '../../metrics/metrics.ts'
 import type { Client, OutFrame } from '../socket/client.ts'
-import type { Frame } from './envelope.ts'
 import { RoomWriter } from './room-writer.ts'
 
 /**

@@ -1,10 +1,9 @@
 import { controlTopic, roomTopic } from '../../bus/bus.ts'
+import { type Activity, encodeControl, encodeFrame, encodeTyping } from '../../bus/wire.ts'
 import { readUpTo } from '../../chat/sidebar.ts'
 import type { PresenceStore } from '../../presence/presence.ts'
 import { renderPresenceFrame, renderTypingFrame } from '../../render/frames.ts'
 import type { RealtimeDeps } from '../deps.ts'
-import { encodeControl } from '../fanout/control.ts'
-import { encodeFrame, encodeTyping } from '../fanout/envelope.ts'
 import type { Hub } from '../fanout/hub.ts'
 import type { Client } from '../socket/client.ts'
 import { PresenceLive, REFRESH_MS } from './presence-live.ts'
@@ -64,7 +63,7 @@ export function liveFeatures(deps: RealtimeDeps, hub: Hub, presenceStore: Presen
   for (const t of timers) t.unref()
 
   return {
-    onActivity: (payload: string) => unread.onActivity(payload),
+    onActivity: (activity: Activity) => unread.onActivity(activity),
     /** Another page of this person read a room: their badges for it go to zero everywhere. */
     onRead: side.onRead,
     /** A page connected: its sidebar counts start exact, from the database; it is shown who is here. */

@@ -1,7 +1,7 @@
+import type { Control } from '../../bus/wire.ts'
 import { sideCheck } from '../../chat/side-check.ts'
 import { liveSidebar } from '../../chat/sidebar.ts'
 import type { RealtimeDeps } from '../deps.ts'
-import type { Control } from '../fanout/control.ts'
 import type { Client } from '../socket/client.ts'
 import { SideAccess } from './side-access.ts'
 import { SideFrames } from './side-frames.ts'

@@ -1,4 +1,4 @@
-import type { TypingSignal } from '../fanout/envelope.ts'
+import type { TypingSignal } from '../../bus/wire.ts'
 import type { Client } from '../socket/client.ts'
 
 /** How long "is typing" lasts after the last signal; pages send one at most every 2 s while typing. */

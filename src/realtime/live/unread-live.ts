@@ -1,3 +1,4 @@
+import type { Activity } from '../../bus/wire.ts'
 import type { Client } from '../socket/client.ts'
 import { inTurns } from '../socket/in-turns.ts'
 import { type SideEntry, sideOf } from './side-state.ts'
@@ -15,14 +16,6 @@ interface RoomCounter {
 const SEQS_KEPT = 4096
 
 /**
- * A message in any room, as the activity topic carries it: `roomId authorId name,name seq` (the seq lets a
- * node count a message announced twice once; a payload without one is counted as it comes).
- */
-export function encodeActivity(roomId: number, authorId: number, mentioned: string[], seq?: number): string {
-  return `${roomId} ${authorId} ${mentioned.join(',')}${seq === undefined ? '' : ` ${seq}`}`
-}
-
-/**
  * Live unread badges without a query per message: every node counts the messages of every room (from the
  * activity topic), and once a second folds what changed into each socket's sidebar, which started exact
  * (from the database, when the socket opened). One small frame per socket per second at most.
@@ -31,17 +24,13 @@ export class UnreadLive {
   private readonly counters = new Map<number, RoomCounter>()
   private readonly changed = new Set<number>()
 
-  onActivity(payload: string): void {
-    const [room, author, names = '', seqText] = payload.split(' ')
-    const roomId = Number(room)
-    const authorId = Number(author)
-    if (!Number.isSafeInteger(roomId) || !Number.isSafeInteger(authorId)) return
+  /** A message in any room (a seq already counted is not counted again; one without a seq always is). */
+  onActivity({ roomId, authorId, mentioned, seq }: Activity): void {
     const c = this.counter(roomId)
-    const seq = Number(seqText)
-    if (seqText !== undefined && Number.isSafeInteger(seq) && !this.firstTime(c, seq)) return
+    if (seq !== undefined && !this.firstTime(c, seq)) return
     c.count++
     c.byAuthor.set(authorId, (c.byAuthor.get(authorId) ?? 0) + 1)
-    for (const name of names.split(',')) if (name) c.mentions.set(name, (c.mentions.get(name) ?? 0) + 1)
+    for (const name of mentioned) c.mentions.set(name, (c.mentions.get(name) ?? 0) + 1)
     this.changed.add(roomId)
   }
 
