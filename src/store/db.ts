@@ -7,21 +7,9 @@ import type { Logger } from '../log.ts'
 import { pgliteParsers } from './int8.ts'
 import { openPostgres } from './pg-store.ts'
 import type { Database } from './schema.ts'
+import type { Rows, Store } from './store.ts'
 
-export type Rows = Record<string, unknown>[]
-/** Runs a multi-statement SQL script; resolves to the rows of its last statement. */
-export type Exec = (script: string) => Promise<Rows>
-
-export interface Store {
-  db: Kysely<Database>
-  kind: 'postgres' | 'pglite'
-  /** Runs `fn` holding the migration lock, so nodes starting together migrate once. */
-  withMigrationLock<T>(fn: (exec: Exec) => Promise<T>): Promise<T>
-  ping(): Promise<boolean>
-  /** Queries waiting for a connection (always 0 for PGlite's single one). */
-  waiting(): number
-  close(): Promise<void>
-}
+export type { Exec, Rows, Store } from './store.ts'
 
 export interface StoreOptions {
   databaseUrl?: string | undefined

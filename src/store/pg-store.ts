@@ -1,8 +1,8 @@
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
-import type { Exec, Rows, Store } from './db.ts'
 import { connectionConfig, openPool, type PgPoolOptions } from './pg-pool.ts'
 import type { Database } from './schema.ts'
+import type { Exec, Rows, Store } from './store.ts'
 
 const MIGRATION_LOCK = 7_245_001
 /** /healthz asks the database at most this often, and waits at most PING_MS (or the query timeout) for it. */
