@@ -3,7 +3,7 @@ import type { Logger } from '../../log.ts'
 import type { Client } from '../socket/client.ts'
 import { type SideEntry, sideOf } from './side-state.ts'
 
-/** Which of these people may read the room now (chat/rooms readersAmong: the one rule, from the database). */
+/** Which of these people may read the room now (chat/rooms readersAmong, by the one rule in store/room-access.ts). */
 export type Readers = (roomId: number, userIds: number[]) => Promise<Set<number>>
 
 export interface SideAccessOut {
