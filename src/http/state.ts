@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import type { Registry } from 'prom-client'
 import type { RateLimiter, Rules } from '../chat/limits.ts'
 import type { Announcer, User } from '../chat/types.ts'
+import type { Clock } from '../clock.ts'
 import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { Viewer } from '../render/view-models.ts'
@@ -32,6 +33,8 @@ export interface AppDeps {
   limiter: RateLimiter
   rules: Rules
   secret: string
+  /** What sessions, reset links and device cookies are judged by (a test's clock moves on without sleeping). */
+  clock: Clock
   health(): Promise<Health>
   metrics: Registry
 }
