@@ -90,9 +90,3 @@ export async function startSiblingNode(app: TestApp): Promise<Running> {
   if (!app.backend.databaseUrl) throw new Error('a second node needs Postgres + Redis')
   return startServer(readConfig(app.env), pino({ level: 'silent' }), app.clock)
 }
-
-/** How many stored messages have exactly this body. */
-export async function storedWithBody(app: TestApp, body: string): Promise<number> {
-  const rows = await app.store.db.selectFrom('messages').select('id').where('body', '=', body).execute()
-  return rows.length
-}
