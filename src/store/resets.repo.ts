@@ -16,7 +16,7 @@ export async function insertReset(db: Db, tokenHash: string, userId: number, exp
 export async function findResetUser(
   db: Db,
   tokenHash: string,
-  at = new Date(),
+  at: Date,
 ): Promise<{ id: number; username: string } | undefined> {
   return db
     .selectFrom('password_resets')
@@ -30,7 +30,7 @@ export async function findResetUser(
 }
 
 /** Marks a link live at `at` used, once: a second use (or a race of two) finds nothing. */
-export async function useReset(db: Db, tokenHash: string, at = new Date()): Promise<number | undefined> {
+export async function useReset(db: Db, tokenHash: string, at: Date): Promise<number | undefined> {
   const row = await db
     .updateTable('password_resets')
     .set({ used_at: at })

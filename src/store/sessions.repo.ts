@@ -18,7 +18,7 @@ export async function insertSession(
 export async function findSessionUser(
   db: Kysely<Database>,
   tokenHash: string,
-  at = new Date(),
+  at: Date,
 ): Promise<User | undefined> {
   return (await findLiveSession(db, tokenHash, at))?.user
 }
@@ -27,7 +27,7 @@ export async function findSessionUser(
 export async function findLiveSession(
   db: Kysely<Database>,
   tokenHash: string,
-  at = new Date(),
+  at: Date,
 ): Promise<{ user: User; expiresAt: Date } | undefined> {
   const row = await db
     .selectFrom('sessions')
@@ -46,7 +46,7 @@ export async function deleteSession(db: Kysely<Database>, tokenHash: string): Pr
   await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute()
 }
 
-export async function deleteExpiredSessions(db: Kysely<Database>, at = new Date()): Promise<void> {
+export async function deleteExpiredSessions(db: Kysely<Database>, at: Date): Promise<void> {
   await db.deleteFrom('sessions').where('expires_at', '<=', at).execute()
 }
 
