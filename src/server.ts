@@ -5,6 +5,7 @@ import { createApp } from './app.ts'
 import type { Bus } from './bus/bus.ts'
 import { memoryBus } from './bus/memory.ts'
 import { redisBus } from './bus/redis.ts'
+import { type Clock, systemClock } from './clock.ts'
 import type { Config } from './config.ts'
 import { memoryLimiter } from './limits/memory.ts'
 import { redisLimiter } from './limits/redis.ts'
@@ -31,8 +32,11 @@ export interface Running {
   stop(): Promise<void>
 }
 
-/** Opens the store (migrating it) and the bus, then serves HTTP and WebSockets on one port. */
-export async function startServer(config: Config, log: Logger): Promise<Running> {
+/**
+ * Opens the store (migrating it) and the bus, then serves HTTP and WebSockets on one port. `clock` times
+ * sessions, reset links, device cookies and the in-process limiter (tests pass one they move by hand).
+ */
+export async function startServer(config: Config, log: Logger, clock: Clock = systemClock): Promise<Running> {
   const { store, applied } = await openMigratedStore(config, log)
   if (applied.length) log.info({ applied }, 'migrations applied')
   // Without SECRET, one random secret is kept in the database, so every node signs CSRF tokens alike.
@@ -41,7 +45,7 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
   const bus = config.redisUrl ? await redisBus(config.redisUrl, log) : memoryBus()
   const limiter = config.redisUrl
     ? await redisLimiter(config.redisUrl, config.busPrefix, log)
-    : memoryLimiter()
+    : memoryLimiter(clock)
   const rules = rulesFrom(config)
   const metrics = createMetrics()
   const presence = config.redisUrl
@@ -68,6 +72,7 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
     limiter,
     rules,
     secret,
+    clock,
     health,
     metrics: metrics.registry,
   })
@@ -77,7 +82,10 @@ export async function startServer(config: Config, log: Logger): Promise<Running>
     server.once('error', reject)
     server.listen(config.port, config.host, resolve)
   })
-  const sweep = setInterval(() => deleteExpiredSessions(store.db).catch(() => {}), 3_600_000)
+  const sweep = setInterval(
+    () => deleteExpiredSessions(store.db, new Date(clock.now())).catch(() => {}),
+    3_600_000,
+  )
   sweep.unref()
   const { port } = server.address() as AddressInfo
   const host = config.host.includes(':') ? `[${config.host}]` : config.host

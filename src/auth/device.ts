@@ -9,14 +9,9 @@ export const DEVICE_MAX_AGE_MS = 365 * 86_400_000
  * without it share one budget per account, so guessing spread over many addresses stops there, while the
  * owner's own browsers keep getting in (each with a budget of its own). `<user id>.<issued at>.<nonce>.<HMAC>`:
  * nothing is stored. The HMAC also covers the account's password hash, so a new password (a reset after a
- * compromise, say) voids every device cookie made before it.
+ * compromise, say) voids every device cookie made before it. `now` is the caller's clock (ms since the epoch).
  */
-export function newDeviceToken(
-  secret: string,
-  userId: number,
-  passwordHash: string,
-  now = Date.now(),
-): string {
+export function newDeviceToken(secret: string, userId: number, passwordHash: string, now: number): string {
   const nonce = randomBytes(12).toString('base64url')
   return `${userId}.${now}.${nonce}.${mac(secret, `${userId}.${now}.${nonce}`, passwordHash)}`
 }
@@ -26,7 +21,7 @@ export function deviceNonce(
   secret: string,
   token: string | undefined,
   user: { id: number; passwordHash: string },
-  now = Date.now(),
+  now: number,
 ): string | undefined {
   const [id, issued, nonce, sig, ...rest] = (token ?? '').split('.')
   if (rest.length > 0 || id !== String(user.id) || !issued || !nonce || !sig) return undefined

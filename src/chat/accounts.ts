@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import { newDeviceToken } from '../auth/device.ts'
 import { hashPassword, verifyPassword } from '../auth/password.ts'
 import { hashToken, newToken } from '../auth/tokens.ts'
+import type { Clock } from '../clock.ts'
 import { isUniqueViolation } from '../store/pg-errors.ts'
 import type { Database } from '../store/schema.ts'
 import { deleteSession, findSessionUser, insertSession } from '../store/sessions.repo.ts'
@@ -106,9 +107,14 @@ export async function signIn(
 }
 
 /** A device cookie for this browser, bound to the account's current password (see auth/device.ts). */
-export async function deviceTokenFor(db: Db, secret: string, user: User): Promise<string | undefined> {
+export async function deviceTokenFor(
+  db: Db,
+  secret: string,
+  user: User,
+  clock: Clock,
+): Promise<string | undefined> {
   const row = await findUserByUsername(db, user.username)
-  return row && newDeviceToken(secret, row.id, row.password_hash)
+  return row && newDeviceToken(secret, row.id, row.password_hash, clock.now())
 }
 
 /** Opens a server-side session; the returned token goes in the cookie and only its hash is stored. */
@@ -116,15 +122,17 @@ export async function startSession(
   db: Db,
   user: User,
   days: number,
+  clock: Clock,
 ): Promise<{ token: string; expires: Date }> {
   const token = newToken()
-  const expires = new Date(Date.now() + days * 86_400_000)
+  const expires = new Date(clock.now() + days * 86_400_000)
   await insertSession(db, hashToken(token), user.id, expires)
   return { token, expires }
 }
 
-export function sessionUser(db: Db, token: string): Promise<User | undefined> {
-  return findSessionUser(db, hashToken(token))
+/** The person behind a session cookie, while its session lasts by `clock`. */
+export function sessionUser(db: Db, token: string, clock: Clock): Promise<User | undefined> {
+  return findSessionUser(db, hashToken(token), new Date(clock.now()))
 }
 
 /** Signs out: the session is deleted, and its open sockets everywhere are closed at once. */

@@ -1,4 +1,5 @@
 import { hashToken, newToken } from '../auth/tokens.ts'
+import type { Clock } from '../clock.ts'
 import { insertAudit } from '../store/audit.repo.ts'
 import { insertReset } from '../store/resets.repo.ts'
 import { deleteUserSessions } from '../store/sessions.repo.ts'
@@ -59,7 +60,7 @@ export async function setActive(deps: AdminDeps, viewer: User, id: unknown, acti
 
 /** A one-time link to choose a new password, valid RESET_LINK_HOURS; only its hash is stored. */
 export async function issueResetLink(
-  deps: AdminDeps,
+  deps: AdminDeps & { clock: Clock },
   viewer: User,
   id: unknown,
 ): Promise<{ user: User; token: string }> {
@@ -68,7 +69,12 @@ export async function issueResetLink(
   if (target.deactivated) throw new Conflict(`${target.username} is deactivated: reactivate them first.`)
   const token = newToken()
   await deps.db.transaction().execute(async (trx) => {
-    await insertReset(trx, hashToken(token), target.id, new Date(Date.now() + RESET_LINK_HOURS * 3_600_000))
+    await insertReset(
+      trx,
+      hashToken(token),
+      target.id,
+      new Date(deps.clock.now() + RESET_LINK_HOURS * 3_600_000),
+    )
     await insertAudit(trx, {
       actor,
       action: 'user.reset-link',

@@ -23,11 +23,12 @@ export function authRoutes(deps: AppDeps): Router<AppState> {
 
   async function signInAs(ctx: Ctx, user: User): Promise<void> {
     // A new token at every sign-in: a session id planted before sign-in is worth nothing after it.
-    const { token, expires } = await startSession(deps.db, user, deps.config.sessionDays)
+    const { token, expires } = await startSession(deps.db, user, deps.config.sessionDays, deps.clock)
     setCookie(ctx, deps.config, names.session, token, expires)
     setCookie(ctx, deps.config, names.visitor, null)
-    const device = await deviceTokenFor(deps.db, deps.secret, user)
-    if (device) setCookie(ctx, deps.config, names.device, device, new Date(Date.now() + DEVICE_MAX_AGE_MS))
+    const device = await deviceTokenFor(deps.db, deps.secret, user, deps.clock)
+    if (device)
+      setCookie(ctx, deps.config, names.device, device, new Date(deps.clock.now() + DEVICE_MAX_AGE_MS))
     deps.log.info({ reqId: ctx.state.reqId, user: user.id }, 'signed in')
     ctx.status = 303
     ctx.redirect(safeNext(field(ctx, 'next')))
@@ -73,7 +74,7 @@ export function authRoutes(deps: AppDeps): Router<AppState> {
       return signIn(deps, {
         ...input,
         ip: ctx.ip,
-        device: (user) => deviceNonce(deps.secret, device, user),
+        device: (user) => deviceNonce(deps.secret, device, user, deps.clock.now()),
       })
     }),
   )

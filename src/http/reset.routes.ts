@@ -10,14 +10,14 @@ export function resetRoutes(deps: AppDeps): Router<AppState> {
 
   router.get('/reset/:token', async (ctx) => {
     const token = ctx.params.token ?? ''
-    const person = await resetLinkUser(deps.db, token)
+    const person = await resetLinkUser(deps.db, token, deps.clock)
     ctx.set('Referrer-Policy', 'no-referrer')
     ctx.body = renderResetPage({ viewer: viewer(ctx), username: person.username, token })
   })
 
   router.post('/reset/:token', async (ctx) => {
     const token = ctx.params.token ?? ''
-    const person = await resetLinkUser(deps.db, token)
+    const person = await resetLinkUser(deps.db, token, deps.clock)
     try {
       await redeemResetLink(deps, token, field(ctx, 'password'))
       ctx.status = 303

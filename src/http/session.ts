@@ -15,7 +15,7 @@ export function session(deps: AppDeps): Koa.Middleware<AppState> {
   const names = cookieNames(deps.config)
   return async (ctx, next) => {
     const token = ctx.cookies.get(names.session)
-    const user = token ? await sessionUser(deps.db, token) : undefined
+    const user = token ? await sessionUser(deps.db, token, deps.clock) : undefined
     if (user && token) {
       ctx.state.user = user
       ctx.state.sessionToken = token

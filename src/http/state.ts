@@ -2,6 +2,7 @@ import type Koa from 'koa'
 import type { Registry } from 'prom-client'
 import type { RateLimiter, Rules } from '../chat/limits.ts'
 import type { Announcer, Db, User } from '../chat/types.ts'
+import type { Clock } from '../clock.ts'
 import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { Viewer } from '../render/view-models.ts'
@@ -30,6 +31,8 @@ export interface AppDeps {
   limiter: RateLimiter
   rules: Rules
   secret: string
+  /** What sessions, reset links and device cookies are judged by (a test's clock moves on without sleeping). */
+  clock: Clock
   health(): Promise<Health>
   metrics: Registry
 }

@@ -1,4 +1,5 @@
 import { type Backoff, backoffDelay, type RateLimiter, type Rule } from '../chat/limits.ts'
+import { type Clock, systemClock } from '../clock.ts'
 
 interface Bucket {
   tokens: number
@@ -18,14 +19,14 @@ const SWEEP_MS = 60_000
 /**
  * Token buckets and attempt counters in this process (the embedded default: one node). Each entry carries
  * the time its own rule lets it go, so a sweep started by a chat message never drops a sign-in limit early.
+ * Timed by `clock`, read at every call (a test moves it between calls).
  */
 export function memoryLimiter(
-  // Read at each call, not captured once: a test may move the process's clock.
-  now: () => number = () => Date.now(),
+  clock: Clock = systemClock,
 ): RateLimiter & { close?(): Promise<void>; size(): number } {
   const buckets = new Map<string, Bucket>()
   const attempts = new Map<string, Attempts>()
-  let sweepAt = now()
+  let sweepAt = clock.now()
   const sweep = (t: number) => {
     if (t - sweepAt < SWEEP_MS) return
     sweepAt = t
@@ -33,7 +34,7 @@ export function memoryLimiter(
   }
   return {
     async take(key: string, rule: Rule) {
-      const t = now()
+      const t = clock.now()
       sweep(t)
       const b = buckets.get(key) ?? { tokens: rule.capacity, at: t, until: t }
       b.tokens = Math.min(rule.capacity, b.tokens + ((t - b.at) / 1000) * rule.perSecond)
@@ -45,7 +46,7 @@ export function memoryLimiter(
       return { ok, retryAfterMs: ok ? 0 : Math.ceil(((1 - b.tokens) / rule.perSecond) * 1000) }
     },
     async attempt(key: string, backoff: Backoff) {
-      const t = now()
+      const t = clock.now()
       sweep(t)
       const a = attempts.get(key)
       const count = a && a.until > t ? a.count : 0

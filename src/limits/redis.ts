@@ -10,7 +10,8 @@ type Scripted = {
 
 /**
  * Token buckets and attempt counters shared by every node through Redis. If Redis does not answer, the
- * request is let through: a Redis outage must not stop people from chatting (and is logged).
+ * request is let through: a Redis outage must not stop people from chatting (and is logged). It takes no
+ * Clock: the scripts read Redis's own time, the one clock every node shares (so tests against it wait).
  */
 export async function redisLimiter(
   url: string,

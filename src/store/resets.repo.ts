@@ -12,10 +12,11 @@ export async function insertReset(db: Db, tokenHash: string, userId: number, exp
     .execute()
 }
 
-/** The person a live (unused, unexpired) reset link is for. */
+/** The person a live (unused, unexpired at `at`) reset link is for. */
 export async function findResetUser(
   db: Db,
   tokenHash: string,
+  at: Date,
 ): Promise<{ id: number; username: string } | undefined> {
   return db
     .selectFrom('password_resets')
@@ -23,19 +24,19 @@ export async function findResetUser(
     .select(['users.id', 'users.username'])
     .where('password_resets.token_hash', '=', tokenHash)
     .where('password_resets.used_at', 'is', null)
-    .where('password_resets.expires_at', '>', new Date())
+    .where('password_resets.expires_at', '>', at)
     .where('users.deactivated_at', 'is', null)
     .executeTakeFirst()
 }
 
-/** Marks a live link used, once: a second use (or a race of two) finds nothing. */
-export async function useReset(db: Db, tokenHash: string): Promise<number | undefined> {
+/** Marks a link live at `at` used, once: a second use (or a race of two) finds nothing. */
+export async function useReset(db: Db, tokenHash: string, at: Date): Promise<number | undefined> {
   const row = await db
     .updateTable('password_resets')
-    .set({ used_at: new Date() })
+    .set({ used_at: at })
     .where('token_hash', '=', tokenHash)
     .where('used_at', 'is', null)
-    .where('expires_at', '>', new Date())
+    .where('expires_at', '>', at)
     .returning('user_id')
     .executeTakeFirst()
   return row?.user_id

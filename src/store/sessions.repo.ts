@@ -14,22 +14,27 @@ export async function insertSession(
     .execute()
 }
 
-/** The user behind a live session, or undefined for an unknown or expired one. */
-export async function findSessionUser(db: Kysely<Database>, tokenHash: string): Promise<User | undefined> {
-  return (await findLiveSession(db, tokenHash))?.user
+/** The user behind a live session at `at`, or undefined for an unknown or expired one. */
+export async function findSessionUser(
+  db: Kysely<Database>,
+  tokenHash: string,
+  at: Date,
+): Promise<User | undefined> {
+  return (await findLiveSession(db, tokenHash, at))?.user
 }
 
-/** A live session: its user, and when it ends (sessions do not slide: the end is set at sign-in). */
+/** A session live at `at`: its user, and when it ends (sessions do not slide: the end is set at sign-in). */
 export async function findLiveSession(
   db: Kysely<Database>,
   tokenHash: string,
+  at: Date,
 ): Promise<{ user: User; expiresAt: Date } | undefined> {
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select(['users.id', 'users.username', 'users.role', 'sessions.expires_at'])
     .where('sessions.token_hash', '=', tokenHash)
-    .where('sessions.expires_at', '>', new Date())
+    .where('sessions.expires_at', '>', at)
     .where('users.deactivated_at', 'is', null)
     .executeTakeFirst()
   if (!row) return undefined
@@ -41,8 +46,8 @@ export async function deleteSession(db: Kysely<Database>, tokenHash: string): Pr
   await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute()
 }
 
-export async function deleteExpiredSessions(db: Kysely<Database>): Promise<void> {
-  await db.deleteFrom('sessions').where('expires_at', '<=', new Date()).execute()
+export async function deleteExpiredSessions(db: Kysely<Database>, at: Date): Promise<void> {
+  await db.deleteFrom('sessions').where('expires_at', '<=', at).execute()
 }
 
 /** Ends every session of a person (deactivated, or their password was reset). */

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
-import { startTestApp, storedWithBody, type TestApp } from '../support/app.ts'
+import { startTestApp, type TestApp } from '../support/app.ts'
 import { primaryBackend } from '../support/backends.ts'
 import { launchChromium } from '../support/chromium.ts'
+import { storedWithBody } from '../support/db-lookups.ts'
 import { composer, countBody, openRoom, userContext, waitForBody, waitLive } from './helpers.ts'
 
 /** The body texts of the log's articles, in document order. */

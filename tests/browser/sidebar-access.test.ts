@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { addMember, createRoom, userId } from '../support/admin.ts'
+import { addMember, createRoom } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { primaryBackend } from '../support/backends.ts'
 import { launchChromium } from '../support/chromium.ts'
+import { userId } from '../support/db-lookups.ts'
 import { HttpUser } from '../support/http.ts'
 import { contextOf, openRoom, postAs, waitForBadge, waitForBody } from './helpers.ts'
 

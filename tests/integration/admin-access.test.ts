@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { addMember, auditCount, createRoom, hxPost, roomRow, say, userId, userRow } from '../support/admin.ts'
+import { addMember, createRoom, hxPost, say } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
+import { auditCount, roomRow, userId, userRow } from '../support/db-lookups.ts'
 import { HttpUser } from '../support/http.ts'
 
 for (const backend of backends()) {

@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import {
-  auditCount,
-  createRoom,
-  deleteFrames,
-  editFrames,
-  expectAudit,
-  flush,
-  liveSocket,
-  messageRow,
-  say,
-} from '../support/admin.ts'
+import { createRoom, deleteFrames, editFrames, expectAudit, liveSocket, say } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
+import { auditCount, messageRow } from '../support/db-lookups.ts'
 import { HttpUser } from '../support/http.ts'
+import { flush } from '../support/settled.ts'
 import { frameSeq, openSocket, type TestSocket } from '../support/socket.ts'
 
 const HX = { 'HX-Request': 'true' }

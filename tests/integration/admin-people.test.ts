@@ -1,20 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import {
-  auditCount,
-  closedWithin,
-  createRoom,
-  expectAudit,
-  hxPost,
-  liveSocket,
-  say,
-  sessionsOf,
-  signIn,
-  userId,
-  userRow,
-} from '../support/admin.ts'
+import { closedWithin, createRoom, expectAudit, hxPost, liveSocket, say, signIn } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
+import { auditCount, sessionsOf, userId, userRow } from '../support/db-lookups.ts'
 import { HttpUser, PASSWORD } from '../support/http.ts'
 import type { TestSocket } from '../support/socket.ts'
 

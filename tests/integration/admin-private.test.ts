@@ -2,21 +2,18 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import {
   addMember,
-  auditCount,
   closedWithin,
   createRoom,
   expectAudit,
-  flush,
-  isMemberOf,
   isOpen,
   liveSocket,
-  roomRow,
   say,
-  userId,
 } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
+import { auditCount, isMemberOf, roomRow, userId } from '../support/db-lookups.ts'
 import { HttpUser } from '../support/http.ts'
+import { flush } from '../support/settled.ts'
 import { type TestSocket, upgradeStatus } from '../support/socket.ts'
 
 const HX = { 'HX-Request': 'true' }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
-import { activeAdmins, auditCount, auditRows, signIn, userId, userRow } from '../support/admin.ts'
+import { signIn } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
+import { activeAdmins, auditCount, auditRows, userId, userRow } from '../support/db-lookups.ts'
 import { HttpUser, PASSWORD } from '../support/http.ts'
 
 const LAST_ADMIN = /Parley needs at least one active admin: make someone else an admin first\./

@@ -1,21 +1,20 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import {
-  auditCount,
   closedWithin,
   createRoom,
   expectAudit,
-  flush,
   headFrames,
   hxPost,
   isOpen,
   liveSocket,
-  roomRow,
   say,
 } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
+import { auditCount, roomRow } from '../support/db-lookups.ts'
 import { HttpUser } from '../support/http.ts'
+import { flush } from '../support/settled.ts'
 import { type TestSocket, upgradeStatus } from '../support/socket.ts'
 
 for (const backend of backends()) {

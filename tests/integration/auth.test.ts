@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { sql } from 'kysely'
+import { manualClock } from '../../src/clock.ts'
+import { readConfig } from '../../src/config.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
 import { HttpUser, PASSWORD } from '../support/http.ts'
@@ -8,8 +9,9 @@ import { HttpUser, PASSWORD } from '../support/http.ts'
 for (const backend of backends()) {
   describe(`accounts and sessions [${backend.name}]`, { timeout: 60_000 }, () => {
     let app: TestApp
+    const clock = manualClock()
     before(async () => {
-      app = await startTestApp(backend)
+      app = await startTestApp(backend, {}, { clock })
     })
     after(() => app?.close())
 
@@ -135,7 +137,7 @@ for (const backend of backends()) {
 
     it('ends expired sessions', async () => {
       const u = await HttpUser.signUp(app.url, 'expiring')
-      await sql`UPDATE sessions SET expires_at = now() - interval '1 second'`.execute(app.store.db)
+      clock.advance(readConfig(app.env).sessionDays * 86_400_000 + 1000) // SESSION_DAYS and a second on
       const res = await u.get('/')
       assert.equal(res.status, 302)
       assert.equal(res.location, '/login')

@@ -5,8 +5,9 @@ import { markRead } from '../../src/store/reads.repo.ts'
 import { say } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
-import { HttpUser, seqs } from '../support/http.ts'
-import { readMark, roomId } from '../support/live.ts'
+import { readMark, roomId } from '../support/db-lookups.ts'
+import { seqs } from '../support/html.ts'
+import { HttpUser } from '../support/http.ts'
 import { openSocket, pushedSeqs } from '../support/socket.ts'
 
 const INT_MAX = 2 ** 31 - 1

@@ -7,7 +7,8 @@ import { insertMessage } from '../../src/store/message-writer.ts'
 import type { Message } from '../../src/store/records.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
-import { HttpUser, seqs } from '../support/http.ts'
+import { seqs } from '../support/html.ts'
+import { HttpUser } from '../support/http.ts'
 import { isAnswer, isStored, openSocket, type TestSocket } from '../support/socket.ts'
 
 /** Messages are stored in groups under load (one statement and commit for many): the rules hold for each. */

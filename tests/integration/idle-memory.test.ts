@@ -5,7 +5,8 @@ import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { primaryBackend } from '../support/backends.ts'
-import { clientIdOf, HttpUser } from '../support/http.ts'
+import { clientIdOf } from '../support/html.ts'
+import { HttpUser } from '../support/http.ts'
 import { openSocket, type TestSocket } from '../support/socket.ts'
 
 setFlagsFromString('--expose-gc')

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test'
 import pino from 'pino'
 import { hashPassword } from '../../src/auth/password.ts'
 import type { RateLimiter } from '../../src/chat/limits.ts'
+import { manualClock } from '../../src/clock.ts'
 import { memoryLimiter } from '../../src/limits/memory.ts'
 import { redisLimiter } from '../../src/limits/redis.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
@@ -37,9 +38,12 @@ const userCount = async (app: TestApp) =>
 for (const backend of backends()) {
   describe(`limits on sign-in, sign-up and edits [${backend.name}]`, { timeout: 90_000 }, () => {
     let app: TestApp
+    // Time passes only when a test says so (the in-process limiter; Redis keeps its own time).
+    const clock = manualClock()
     before(async () => {
       // The shipped defaults: 5 messages (and 5 edits) at once then 1 a second; LOGINS_PER_15M = 10.
-      app = await startTestApp(backend, { MESSAGE_BURST: '5', MESSAGES_PER_10S: '10', LOGINS_PER_15M: '10' })
+      const limits = { MESSAGE_BURST: '5', MESSAGES_PER_10S: '10', LOGINS_PER_15M: '10' }
+      app = await startTestApp(backend, limits, { clock })
       await signUpFrom(app, '127.0.0.10', 'root')
     })
     after(() => app?.close())
@@ -53,17 +57,12 @@ for (const backend of backends()) {
       }
       assert.match((await guesser.post('/login', { username: 'x', password: 'y' })).html, TOO_MANY)
       // A minute on (the in-process limiter sweeps idle buckets once a minute), someone chats.
-      const realNow = Date.now
-      Date.now = () => realNow() + 61_000
-      try {
-        const sent = await chatter.post('/rooms/general/messages', { body: 'hi', client_id: randomUUID() })
-        assert.equal(sent.status, 303)
-        const again = await guesser.post('/login', { username: 'nobody10', password: 'wrong password' })
-        assert.equal(again.status, 429, 'still 10 guesses per 15 min, not per minute')
-        assert.match(again.html, TOO_MANY)
-      } finally {
-        Date.now = realNow
-      }
+      clock.advance(61_000)
+      const sent = await chatter.post('/rooms/general/messages', { body: 'hi', client_id: randomUUID() })
+      assert.equal(sent.status, 303)
+      const again = await guesser.post('/login', { username: 'nobody10', password: 'wrong password' })
+      assert.equal(again.status, 429, 'still 10 guesses per 15 min, not per minute')
+      assert.match(again.html, TOO_MANY)
     })
 
     it('slows a guesser down without locking the owner out (per account and address, growing delays)', async () => {
@@ -244,9 +243,13 @@ for (const backend of backends()) {
 
   describe(`the limiter's growing delays [${backend.name}]`, () => {
     it('gives free attempts, then waits that double up to a cap, and forgets a key on success', async () => {
+      // In process, time moves by hand; Redis times attempts by its own clock, which only real time moves.
+      const clock = manualClock()
+      const wait = (ms: number) =>
+        backend.redisUrl ? new Promise((resolve) => setTimeout(resolve, ms + 5)) : clock.advance(ms)
       const limiter: RateLimiter & { close?(): Promise<void> } = backend.redisUrl
         ? await redisLimiter(backend.redisUrl, `${uniqueName('lim')}:`, pino({ level: 'silent' }))
-        : memoryLimiter()
+        : memoryLimiter(clock)
       try {
         const b = { free: 2, firstDelayMs: 100, maxDelayMs: 200, forgetMs: 60_000 }
         assert.equal((await limiter.attempt('k', b)).ok, true)
@@ -256,8 +259,8 @@ for (const backend of backends()) {
           const refused = await limiter.attempt('k', b)
           assert.equal(refused.ok, false)
           waits.push(refused.retryAfterMs)
-          // Waiting what it said is enough (the clock is Redis's own on that backend).
-          await new Promise((resolve) => setTimeout(resolve, refused.retryAfterMs + 5))
+          // Waiting what it said is enough (on Redis, by Redis's clock: a few ms more for the round trip).
+          await wait(refused.retryAfterMs)
           assert.equal((await limiter.attempt('k', b)).ok, true)
         }
         const [first = 0, second = 0, third = 0] = waits

@@ -4,17 +4,17 @@ import type { Running } from '../../src/server.ts'
 import { createRoom, say } from '../support/admin.ts'
 import { startSiblingNode, startTestApp, type TestApp } from '../support/app.ts'
 import { NEEDS_SERVICES, servicesBackend } from '../support/backends.ts'
+import { lastSeq } from '../support/db-lookups.ts'
 import { HttpUser } from '../support/http.ts'
 import {
-  lastSeq,
   presenceLists,
   readySocket,
-  settled,
   sideUpdates,
   typingLines,
   waitPresence,
   waitSide,
 } from '../support/live.ts'
+import { settled } from '../support/settled.ts'
 import type { TestSocket } from '../support/socket.ts'
 
 const services = servicesBackend()

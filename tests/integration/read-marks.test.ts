@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict'
 import { after, afterEach, before, describe, it } from 'node:test'
-import { createRoom, isOpen, say, userId } from '../support/admin.ts'
+import { createRoom, isOpen, say } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
-import { HttpUser, seqs } from '../support/http.ts'
-import {
-  lastSeq,
-  readMark,
-  readySocket,
-  settled,
-  sideEntry,
-  sideUpdates,
-  sleep,
-  until,
-  waitSide,
-} from '../support/live.ts'
+import { lastSeq, readMark, userId } from '../support/db-lookups.ts'
+import { seqs, sideEntry } from '../support/html.ts'
+import { HttpUser } from '../support/http.ts'
+import { readySocket, sideUpdates, waitSide } from '../support/live.ts'
+import { settled, sleep, until } from '../support/settled.ts'
 import type { TestSocket } from '../support/socket.ts'
 
+// Real time passes here: the read-mark throttle (realtime/live/features.ts) takes no clock yet.
 const READ_EVERY_MS = 2000
 
 for (const backend of backends()) {

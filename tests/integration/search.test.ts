@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { addMember, createRoom, messageRow, say, userId } from '../support/admin.ts'
+import { addMember, createRoom, say } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
+import { messageRow, userId } from '../support/db-lookups.ts'
 import { HttpUser } from '../support/http.ts'
 
 interface Hit {

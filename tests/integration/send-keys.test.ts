@@ -4,8 +4,9 @@ import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { storedKey } from '../../src/chat/send-key.ts'
-import { startTestApp, storedWithBody, type TestApp } from '../support/app.ts'
+import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends, NEEDS_SERVICES, servicesBackend } from '../support/backends.ts'
+import { storedWithBody } from '../support/db-lookups.ts'
 import { HttpUser } from '../support/http.ts'
 import {
   isAnswer,

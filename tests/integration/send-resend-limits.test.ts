@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
-import { startTestApp, storedWithBody, type TestApp } from '../support/app.ts'
+import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
+import { storedWithBody } from '../support/db-lookups.ts'
 import { HttpUser } from '../support/http.ts'
 import { isAnswer, isStored, openSocket, type TestSocket } from '../support/socket.ts'
 

@@ -4,9 +4,11 @@ import { hashToken, newToken } from '../../src/auth/tokens.ts'
 import { insertSession } from '../../src/store/sessions.repo.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
+import { userId } from '../support/db-lookups.ts'
 import { HttpUser } from '../support/http.ts'
 import { type Closed, openSocket } from '../support/socket.ts'
 
+// Real time, not a test clock: the socket's own timer (realtime/socket/session-expiry.ts) closes it.
 /** Within this long of its session's end the socket must be closed (the machine is busy: generous). */
 const GRACE_MS = 5000
 
@@ -20,14 +22,9 @@ for (const backend of backends()) {
 
     /** A second session of `user` that ends in `ms`, as a cookie jar the socket helper can use. */
     async function shortSession(user: HttpUser, ms: number): Promise<{ visitor: HttpUser; endsAt: number }> {
-      const row = await app.store.db
-        .selectFrom('users')
-        .select('id')
-        .where('username', '=', 'eve')
-        .executeTakeFirstOrThrow()
       const token = newToken()
       const endsAt = Date.now() + ms
-      await insertSession(app.store.db, hashToken(token), row.id, new Date(endsAt))
+      await insertSession(app.store.db, hashToken(token), await userId(app, 'eve'), new Date(endsAt))
       const cookieHeader = `parley_session=${token}`
       return { visitor: { base: user.base, cookieHeader } as HttpUser, endsAt }
     }

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict'
 import { after, afterEach, before, describe, it } from 'node:test'
 import type { Running } from '../../src/server.ts'
-import { addMember, closedWithin, createRoom, headFrames, say, userId } from '../support/admin.ts'
+import { addMember, closedWithin, createRoom, headFrames, say } from '../support/admin.ts'
 import { startSiblingNode, startTestApp, type TestApp } from '../support/app.ts'
 import { backends, NEEDS_SERVICES, servicesBackend } from '../support/backends.ts'
+import { userId } from '../support/db-lookups.ts'
 import { HttpUser } from '../support/http.ts'
-import { latestSide, readySocket, settled, until, waitSide } from '../support/live.ts'
+import { latestSide, readySocket, waitSide } from '../support/live.ts'
 import { freePort, hasRedisServer, RedisServer } from '../support/redis-server.ts'
+import { settled, until } from '../support/settled.ts'
 import type { TestSocket } from '../support/socket.ts'
 
 /**

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
-import { startTestApp, storedWithBody, type TestApp } from '../support/app.ts'
+import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
-import { articleIds, clientIdOf, HttpUser, seqs } from '../support/http.ts'
+import { storedWithBody } from '../support/db-lookups.ts'
+import { articleIds, clientIdOf, seqs } from '../support/html.ts'
+import { HttpUser } from '../support/http.ts'
 import { isAnswer, isStored, openSocket, type TestSocket } from '../support/socket.ts'
 
 const isMessage = (f: string) =>

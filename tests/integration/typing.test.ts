@@ -3,13 +3,16 @@ import { randomUUID } from 'node:crypto'
 import { after, afterEach, before, describe, it } from 'node:test'
 import { Redis } from 'ioredis'
 import { decodeRoom } from '../../src/bus/wire.ts'
-import { createRoom, messageFrames, say, userId } from '../support/admin.ts'
+import { createRoom, messageFrames, say } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
+import { storedMessages, userId } from '../support/db-lookups.ts'
 import { HttpUser } from '../support/http.ts'
-import { readySocket, settled, sleep, storedMessages, typingLines, until } from '../support/live.ts'
+import { readySocket, typingLines } from '../support/live.ts'
+import { settled, sleep, until } from '../support/settled.ts'
 import type { TestSocket } from '../support/socket.ts'
 
+// Real time passes here: the typing throttle and timeout (realtime/live/) take no clock yet.
 const TYPING_EVERY_MS = 2000
 const TYPING_TTL_MS = 5000
 

@@ -3,16 +3,10 @@ import { after, afterEach, before, describe, it } from 'node:test'
 import { addMember, createRoom, say } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
+import { roomId, storedMessages } from '../support/db-lookups.ts'
+import { type Side, sideEntry } from '../support/html.ts'
 import { HttpUser } from '../support/http.ts'
-import {
-  readySocket,
-  roomId,
-  type Side,
-  sideEntry,
-  sideUpdates,
-  storedMessages,
-  waitSide,
-} from '../support/live.ts'
+import { readySocket, sideUpdates, waitSide } from '../support/live.ts'
 import type { TestSocket } from '../support/socket.ts'
 
 const none: Side = { unread: 0, mentions: 0, mentioned: false, current: false }

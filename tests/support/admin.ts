@@ -1,66 +1,9 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import type { TestApp } from './app.ts'
+import { auditCount, userId } from './db-lookups.ts'
 import { HttpUser, type Page } from './http.ts'
 import { type Closed, openSocket, type TestSocket } from './socket.ts'
-
-export async function userId(app: TestApp, username: string): Promise<number> {
-  const row = await app.store.db
-    .selectFrom('users')
-    .select('id')
-    .where('username', '=', username)
-    .executeTakeFirstOrThrow()
-  return row.id
-}
-
-export async function roomRow(app: TestApp, id: number) {
-  return app.store.db
-    .selectFrom('rooms')
-    .select(['id', 'slug', 'name', 'topic', 'private', 'archived_at', 'last_seq'])
-    .where('id', '=', id)
-    .executeTakeFirst()
-}
-
-export async function userRow(app: TestApp, id: number) {
-  return app.store.db
-    .selectFrom('users')
-    .select(['id', 'username', 'role', 'deactivated_at'])
-    .where('id', '=', id)
-    .executeTakeFirstOrThrow()
-}
-
-export async function sessionsOf(app: TestApp, id: number): Promise<number> {
-  const rows = await app.store.db
-    .selectFrom('sessions')
-    .select('token_hash')
-    .where('user_id', '=', id)
-    .execute()
-  return rows.length
-}
-
-export async function isMemberOf(app: TestApp, roomId: number, id: number): Promise<boolean> {
-  const row = await app.store.db
-    .selectFrom('room_members')
-    .select('user_id')
-    .where('room_id', '=', roomId)
-    .where('user_id', '=', id)
-    .executeTakeFirst()
-  return row !== undefined
-}
-
-export async function auditCount(app: TestApp): Promise<number> {
-  return (await app.store.db.selectFrom('audit_log').select('id').execute()).length
-}
-
-/** The audit rows with this action, oldest first. */
-export async function auditRows(app: TestApp, action: string) {
-  return app.store.db
-    .selectFrom('audit_log')
-    .select(['id', 'actor_id', 'actor', 'action', 'target_type', 'target_id', 'target', 'detail'])
-    .where('action', '=', action)
-    .orderBy('id')
-    .execute()
-}
 
 /**
  * Asserts the newest audit row of the whole log is this action with these fields, and that the log grew by
@@ -127,14 +70,6 @@ export async function say(user: HttpUser, slug: string, body: string): Promise<n
   return Number(id)
 }
 
-export async function messageRow(app: TestApp, id: number) {
-  return app.store.db
-    .selectFrom('messages')
-    .select(['id', 'seq', 'body', 'edited_at', 'deleted_at', 'changed_seq'])
-    .where('id', '=', id)
-    .executeTakeFirstOrThrow()
-}
-
 /**
  * A socket that is live: opened from seq 0 in a room that has messages, so its replay frame proves the
  * room's subscription on the server is in place (the server reads the catch-up only after subscribing).
@@ -193,21 +128,6 @@ export function messageFrames(socket: TestSocket, body: string): string[] {
   )
 }
 
-/**
- * Posts `body` and waits until every socket has it: frames of a room arrive in seq order, so whatever an
- * earlier event was going to push has arrived by then (this is how "exactly once" is checked without sleeping).
- */
-export async function flush(
-  user: HttpUser,
-  slug: string,
-  body: string,
-  sockets: TestSocket[],
-): Promise<void> {
-  await say(user, slug, body)
-  for (const s of sockets)
-    await s.waitFor(() => messageFrames(s, body).length > 0, `"${body}" on every socket`)
-}
-
 /** A POST as htmx makes it from a link with hx-post (no form: the token in X-CSRF-Token), with its headers. */
 export async function hxPost(user: HttpUser, path: string): Promise<{ status: number; headers: Headers }> {
   const res = await fetch(new URL(path, user.base), {
@@ -230,14 +150,4 @@ export async function signIn(
   const res = await user.post('/login', { username, password })
   if (res.status === 303) await user.get('/')
   return { user, res }
-}
-
-export async function activeAdmins(app: TestApp): Promise<number> {
-  const rows = await app.store.db
-    .selectFrom('users')
-    .select('id')
-    .where('role', '=', 'admin')
-    .where('deactivated_at', 'is', null)
-    .execute()
-  return rows.length
 }

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises'
 import pg from 'pg'
 import pino from 'pino'
+import { type Clock, systemClock } from '../../src/clock.ts'
 import { readConfig } from '../../src/config.ts'
 import { type Running, startServer } from '../../src/server.ts'
 import { assertReachable, type Backend, uniqueName } from './backends.ts'
@@ -10,6 +11,8 @@ export interface TestApp extends Running {
   backend: Backend
   /** Environment that starts another node (or a restart) on the same database and bus. */
   env: Record<string, string>
+  /** What its sessions, reset links, device cookies and in-process limits are timed by (see startTestApp). */
+  clock: Clock
   /** Stops the server and drops its data (schema or directory). */
   close(): Promise<void>
 }
@@ -47,18 +50,24 @@ export async function isolatedEnv(
   return { env, cleanup: () => rm(dataDir, { recursive: true, force: true }) }
 }
 
-/** The real server, in this process, on a free port of its own isolated database and bus. */
+/**
+ * The real server, in this process, on a free port of its own isolated database and bus. Pass a
+ * `manualClock()` to move its sessions and in-process limits on by hand ("a minute later": advance(60_000));
+ * Redis-backed limits and realtime/'s timers still run on real time.
+ */
 export async function startTestApp(
   backend: Backend,
   extraEnv: Record<string, string> = {},
+  { clock = systemClock }: { clock?: Clock } = {},
 ): Promise<TestApp> {
   const { env, cleanup } = await isolatedEnv(backend)
   Object.assign(env, extraEnv)
-  const running = await startServer(readConfig(env), pino({ level: env.LOG_LEVEL ?? 'silent' }))
+  const running = await startServer(readConfig(env), pino({ level: env.LOG_LEVEL ?? 'silent' }), clock)
   return {
     ...running,
     backend,
     env,
+    clock,
     async close() {
       await running.stop()
       await cleanup()
@@ -79,11 +88,5 @@ async function dropSchema(url: string, schema: string): Promise<void> {
 /** Another node, in this process, on the same database and bus as `app` (real services only). */
 export async function startSiblingNode(app: TestApp): Promise<Running> {
   if (!app.backend.databaseUrl) throw new Error('a second node needs Postgres + Redis')
-  return startServer(readConfig(app.env), pino({ level: 'silent' }))
-}
-
-/** How many stored messages have exactly this body. */
-export async function storedWithBody(app: TestApp, body: string): Promise<number> {
-  const rows = await app.store.db.selectFrom('messages').select('id').where('body', '=', body).execute()
-  return rows.length
+  return startServer(readConfig(app.env), pino({ level: 'silent' }), app.clock)
 }

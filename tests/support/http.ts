@@ -73,22 +73,3 @@ export class HttpUser {
     return user
   }
 }
-
-/** The article ids of a page or frame, in document order. */
-export function articleIds(html: string): string[] {
-  return [...html.matchAll(/<article class="message" id="(message-\d+)"/g)].map((m) => m[1] as string)
-}
-
-/** The seqs of a page or frame's articles, in document order. */
-export function seqs(html: string): number[] {
-  return [...html.matchAll(/<article class="message" id="message-\d+" data-seq="(\d+)"/g)].map((m) =>
-    Number(m[1]),
-  )
-}
-
-/** The client_id the composer of a page carries. */
-export function clientIdOf(html: string): string {
-  const id = /name="client_id" value="([^"]+)"/.exec(html)?.[1]
-  if (!id) throw new Error('no composer client_id on the page')
-  return id
-}

@@ -1,31 +1,9 @@
-import type { TestApp } from './app.ts'
+import { type Side, sideEntry } from './html.ts'
 import type { HttpUser } from './http.ts'
+import { settled } from './settled.ts'
 import { type OpenOptions, openSocket, type TestSocket } from './socket.ts'
 
-/** One sidebar entry as a page or a frame shows it. */
-export interface Side {
-  unread: number
-  /** From the badge's title ("N unread, M mentioning you"): only there when the badge is. */
-  mentions: number
-  /** class="mentioned": the room's red mark. */
-  mentioned: boolean
-  current: boolean
-}
-
-/** The sidebar entry of room `roomId` in a page or a frame, or undefined if it has none. */
-export function sideEntry(html: string, roomId: number): Side | undefined {
-  const m = new RegExp(`<li id="side-${roomId}"( class="mentioned")?>([\\s\\S]*?)</li>`).exec(html)
-  if (!m) return undefined
-  const inner = m[2] as string
-  const badge = /<span class="unread" title="(\d+) unread(?:, (\d+) mentioning you)?">(\d+)</.exec(inner)
-  if (badge && badge[1] !== badge[3]) throw new Error(`badge and title disagree: ${inner}`)
-  return {
-    unread: badge ? Number(badge[1]) : 0,
-    mentions: badge?.[2] ? Number(badge[2]) : 0,
-    mentioned: m[1] !== undefined,
-    current: inner.includes('aria-current="page"'),
-  }
-}
+// What a socket's live features sent it (sidebar entries, "Here now", "… is typing"), read from its frames.
 
 /** The sidebar entries a socket was sent for room `roomId`, oldest first. */
 export function sideUpdates(socket: TestSocket, roomId: number): Side[] {
@@ -91,21 +69,6 @@ export function typingLines(socket: TestSocket): string[] {
     .map((f) => f.slice(TYPING.length, f.lastIndexOf('</hx-partial>')))
 }
 
-/** How many frames a socket has had refused (each one a notice back to it). */
-function refusals(socket: TestSocket): number {
-  return socket.frames.filter((f) => f.includes('That frame was refused')).length
-}
-
-/**
- * Waits until the server has handled every frame this socket sent before: frames of one socket are handled in
- * order, so the refusal of a deliberately unknown frame comes back only after them.
- */
-export async function settled(socket: TestSocket): Promise<void> {
-  const before = refusals(socket)
-  socket.sendJson({ type: 'barrier' })
-  await socket.waitFor(() => refusals(socket) > before, 'the refusal of a barrier frame')
-}
-
 /** A socket that has resumed: its sidebar counts are in place and it is live in the room. */
 export async function readySocket(
   user: HttpUser,
@@ -117,53 +80,4 @@ export async function readySocket(
   sockets.push(socket)
   await settled(socket)
   return socket
-}
-
-export async function roomId(app: TestApp, slug: string): Promise<number> {
-  const row = await app.store.db
-    .selectFrom('rooms')
-    .select('id')
-    .where('slug', '=', slug)
-    .executeTakeFirstOrThrow()
-  return row.id
-}
-
-export async function lastSeq(app: TestApp, slug: string): Promise<number> {
-  const row = await app.store.db
-    .selectFrom('rooms')
-    .select('last_seq')
-    .where('slug', '=', slug)
-    .executeTakeFirstOrThrow()
-  return row.last_seq
-}
-
-/** A person's read mark in a room (undefined: none stored). */
-export async function readMark(app: TestApp, userId: number, room: number): Promise<number | undefined> {
-  const row = await app.store.db
-    .selectFrom('room_reads')
-    .select('last_read_seq')
-    .where('user_id', '=', userId)
-    .where('room_id', '=', room)
-    .executeTakeFirst()
-  return row?.last_read_seq
-}
-
-/** How many messages are stored, in every room. */
-export async function storedMessages(app: TestApp): Promise<number> {
-  return (await app.store.db.selectFrom('messages').select('id').execute()).length
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-/** Polls `check` (for state that no socket is told of: the database, a bus seen from outside). */
-export async function until(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 5000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(25)
-  }
 }

@@ -1,4 +1,5 @@
 import WebSocket from 'ws'
+import { seqs } from './html.ts'
 import type { HttpUser } from './http.ts'
 
 export interface Closed {
@@ -121,7 +122,7 @@ export function upgradeStatus(base: string, slug: string, headers: Record<string
 
 /** The seqs of the message articles a socket was pushed (live, replayed or re-rendered), in arrival order. */
 export function pushedSeqs(socket: TestSocket): number[] {
-  return socket.frames.flatMap((f) => [...f.matchAll(APPENDED)].flatMap((m) => seqsOf(m[1] as string)))
+  return socket.frames.flatMap((f) => [...f.matchAll(APPENDED)].flatMap((m) => seqs(m[1] as string)))
 }
 
 /** What frames add to the log (new messages, replays, a re-rendered page), as opposed to edits in place. */
@@ -142,12 +143,6 @@ export function pushedBodies(socket: TestSocket): Map<number, string> {
       bodies.set(Number(m[1]), m[2] as string)
   }
   return bodies
-}
-
-function seqsOf(html: string): number[] {
-  return [...html.matchAll(/<article class="message" id="message-\d+" data-seq="(\d+)"/g)].map((m) =>
-    Number(m[1]),
-  )
 }
 
 /**
