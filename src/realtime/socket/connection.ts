@@ -50,7 +50,7 @@ export function attachSocket(deps: RealtimeDeps, ports: ConnectionPorts, client:
   ws.on('close', () => ports.leave(client))
   // Through the queue: a resume already waiting there is handled first, so going live never overtakes it.
   setTimeout(() => {
-    inbox.then(() => {
+    inbox.later(() => {
       if (client.held && !hasResumed(client)) client.goLive(0)
     })
   }, RESUME_WAIT_MS).unref()

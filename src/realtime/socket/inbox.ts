@@ -17,7 +17,7 @@ export class Inbox {
   private stopping = false
 
   /** Runs `work` after everything queued before it. */
-  then(work: () => unknown): void {
+  later(work: () => unknown): void {
     this.queue = this.queue.then(() => {
       work()
     })
