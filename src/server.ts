@@ -61,6 +61,7 @@ export async function startServer(config: Config, log: Logger, clock: Clock = sy
     rules,
     metrics,
     presence,
+    clock,
   })
   metrics.watch({ openSockets: () => realtime.hub.clients.size, dbWaiting: () => store.waiting() })
   const health = async () => ({ db: await store.ping(), bus: bus.healthy() })

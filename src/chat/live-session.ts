@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import { hashToken } from '../auth/tokens.ts'
-import { type Clock, systemClock } from '../clock.ts'
+import type { Clock } from '../clock.ts'
 import type { Database } from '../store/schema.ts'
 import { findLiveSession } from '../store/sessions.repo.ts'
 import type { User } from './types.ts'
@@ -9,8 +9,7 @@ import type { User } from './types.ts'
 export function liveSession(
   db: Kysely<Database>,
   token: string,
-  // realtime/ does not pass its clock yet: until it does, the upgrade judges by the system's.
-  clock: Clock = systemClock,
+  clock: Clock,
 ): Promise<{ user: User; expiresAt: Date } | undefined> {
   return findLiveSession(db, hashToken(token), new Date(clock.now()))
 }

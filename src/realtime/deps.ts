@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Bus } from '../bus/bus.ts'
 import type { RateLimiter, Rules } from '../chat/limits.ts'
 import type { Announcer } from '../chat/types.ts'
+import type { Clock } from '../clock.ts'
 import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { Metrics } from '../metrics/metrics.ts'
@@ -19,4 +20,6 @@ export interface RealtimeDeps {
   secret: string
   metrics: Metrics
   presence: PresenceStore
+  /** What sessions are judged by at the upgrade, as on HTTP (see src/clock.ts). */
+  clock: Clock
 }

@@ -8,6 +8,7 @@ import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
 import { userId } from '../support/db-lookups.ts'
 import { HttpUser, PASSWORD } from '../support/http.ts'
+import { upgradeStatus } from '../support/socket.ts'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -27,9 +28,12 @@ for (const backend of backends()) {
     it('keeps a session to its last minute, and ends it after', async () => {
       const days = readConfig(app.env).sessionDays
       const ann = await HttpUser.signUp(app.url, 'ann')
+      const upgrade = () => upgradeStatus(app.url, 'general', { cookie: ann.cookieHeader, origin: app.url })
       clock.advance(days * 24 * HOUR - MINUTE)
       assert.equal((await ann.get('/')).status, 200, 'a minute before its end')
+      assert.equal(await upgrade(), 101, 'a socket opens a minute before its end')
       clock.advance(2 * MINUTE)
+      assert.equal(await upgrade(), 401, 'no socket opens a minute after')
       const res = await ann.get('/')
       assert.equal(res.status, 302, 'a minute after')
       assert.equal(res.location, '/login')

@@ -99,7 +99,7 @@ export async function upgrade(
 async function admit(deps: RealtimeDeps, gate: Gate, at: Attempt): Promise<Client | undefined> {
   const token = cookie(at.req, gate.sessionCookie)
   const checkedAt = Date.now()
-  const session = token ? await liveSession(deps.db, token) : undefined
+  const session = token ? await liveSession(deps.db, token, deps.clock) : undefined
   if (!session || !token) return void refuse(at.socket, 401)
   // A private room's non-members get the same 404 as a room that does not exist.
   const { room } = await readableRoom(deps.db, session.user, at.slug)
