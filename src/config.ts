@@ -8,6 +8,11 @@ export interface Config {
   databaseSchema: string | undefined
   redisUrl: string | undefined
   busPrefix: string
+  /**
+   * The bus payload version this node writes: 1, or 0 (the formats of 0.1.0) while a rolling upgrade from
+   * 0.1.0 is under way, so that its nodes, which read nothing else, still hear this one. Both are read.
+   */
+  busWireVersion: 0 | 1
   dataDir: string
   secret: string | undefined
   /** Origins allowed to open the socket; empty = the request's own origin. */
@@ -88,6 +93,12 @@ function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string 
   return raw
 }
 
+function wireVersion(raw: string | undefined): 0 | 1 {
+  if (raw === undefined || raw === '' || raw === '1') return 1
+  if (raw === '0') return 0
+  throw new ConfigError(`BUS_WIRE_VERSION must be 1, or 0 during a rolling upgrade from 0.1.0, got "${raw}"`)
+}
+
 function trustProxy(raw: string | undefined): TrustProxy {
   try {
     return parseTrustProxy(raw)
@@ -110,6 +121,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseSchema: schema || undefined,
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     busPrefix: env.BUS_PREFIX || 'parley:',
+    busWireVersion: wireVersion(env.BUS_WIRE_VERSION),
     dataDir: path.resolve(env.DATA_DIR || 'data'),
     secret: env.SECRET || undefined,
     publicOrigins,

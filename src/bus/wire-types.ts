@@ -50,6 +50,20 @@ export type RoomPayload =
   | { kind: 'head'; html: string }
   | { kind: 'typing'; signal: TypingSignal }
 
+/** The versions this release can write: its own, and the last release's for a rolling upgrade from it. */
+export type WireVersion = 0 | 1
+
+/** The encoders of one version, chosen once at start (BUS_WIRE_VERSION) and handed to whatever publishes. */
+export interface WireWriter {
+  /** A room's frame: once per message, on every message's hot path. */
+  frame(frame: Frame): string
+  /** A private room's head: see RoomPayload. */
+  privateHead(html: string): string
+  typing(signal: TypingSignal): string
+  control(notice: Control): string
+  activity(activity: Activity): string
+}
+
 /** Why a payload was dropped: garbled, from a newer release, or of a kind this release does not know. */
 export type DropReason = 'malformed' | 'newer-version' | 'unknown-kind'
 

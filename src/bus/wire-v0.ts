@@ -1,9 +1,10 @@
-import { type Activity, type Control, NAME, type RoomPayload } from './wire-types.ts'
+import { type Activity, type Control, NAME, type RoomPayload, type WireWriter } from './wire-types.ts'
 
 /**
- * Version 0: the unversioned formats of the release before the wire module, read (never written) so that a
- * node of this release understands one of the last during a rolling restart. Delete this file in the release
- * after the one that writes version 1 everywhere: by then no node speaks version 0.
+ * Version 0: the unversioned formats of the release before the wire module (0.1.0), read so that a node of
+ * this release understands one of the last during a rolling restart, and written only with BUS_WIRE_VERSION=0
+ * (while a rolling upgrade from 0.1.0 is under way: its nodes read nothing else). Delete this file in the
+ * release after the one that writes version 1 everywhere: by then no node speaks version 0.
  *   room topic:  `seq[ at]\n<html>` (a frame), `p\n<html>` (a private room's head), `t userId 0|1 name` (typing)
  *   control:     `kind id`, `session-ended <64 hex>`, `read userId roomId`
  *   activity:    `roomId authorId name,name[ seq]`
@@ -59,4 +60,22 @@ export function activityV0(payload: string): Activity | undefined {
   return seqText === undefined
     ? { roomId, authorId, mentioned }
     : { roomId, authorId, mentioned, seq: Number(seqText) }
+}
+
+/**
+ * The last release's encoders, byte for byte (git show 3ef8c09:src/realtime/fanout/envelope.ts, control.ts,
+ * private-head.ts, live/unread-live.ts): a node of that release reads these and nothing else. An empty
+ * mentioned name is kept, as that release wrote it; its reader skipped it, and so does activityV0.
+ */
+export const writerV0: WireWriter = {
+  frame: (f) => `${f.seq}${f.at ? ` ${f.at}` : ''}\n${f.html}`,
+  privateHead: (html) => `p\n${html}`,
+  typing: (s) => `t ${s.userId} ${s.typing ? 1 : 0} ${s.name}`,
+  control: (c) => (c.kind === 'read' ? `read ${c.id} ${c.roomId}` : `${c.kind} ${controlArg(c)}`),
+  activity: (a) =>
+    `${a.roomId} ${a.authorId} ${a.mentioned.join(',')}${a.seq === undefined ? '' : ` ${a.seq}`}`,
+}
+
+function controlArg(c: Exclude<Control, { kind: 'read' }>): string | number {
+  return c.kind === 'session-ended' ? c.hash : c.id
 }

@@ -1,5 +1,15 @@
-import type { Activity, Control, DropReason, Frame, OnDrop, RoomPayload, TypingSignal } from './wire-types.ts'
-import { activityV0, controlV0, roomV0 } from './wire-v0.ts'
+import type {
+  Activity,
+  Control,
+  DropReason,
+  Frame,
+  OnDrop,
+  RoomPayload,
+  TypingSignal,
+  WireVersion,
+  WireWriter,
+} from './wire-types.ts'
+import { activityV0, controlV0, roomV0, writerV0 } from './wire-v0.ts'
 import { activityV1, controlV1, KINDS, readFrameV1, roomV1, writeFrameV1 } from './wire-v1.ts'
 
 export { dropWarner } from './wire-drops.ts'
@@ -11,6 +21,8 @@ export type {
   OnDrop,
   RoomPayload,
   TypingSignal,
+  WireVersion,
+  WireWriter,
 } from './wire-types.ts'
 
 /**
@@ -22,9 +34,11 @@ export type {
  * The one thing every version keeps: a versioned payload starts with `{`, its first line a JSON object with `v`.
  *
  * Rolling restarts: a node decodes its own version and the one before it (version 0, the unversioned formats
- * of the last release: wire-v0.ts), and writes its own. A payload of a newer version or of a kind it does not
- * know is dropped with a warning, never thrown at the subscriber. Adding an optional field needs no new
- * version (readers ignore fields they do not know); changing what a field means, or removing one, does.
+ * of the last release: wire-v0.ts), and writes its own, or the one before it while set so for a rolling
+ * upgrade from the last release (BUS_WIRE_VERSION=0, see wireWriter). A payload of a newer version or of a
+ * kind it does not know is dropped with a warning, never thrown at the subscriber. Adding an optional field
+ * needs no new version (readers ignore fields they do not know); changing what a field means, or removing
+ * one, does.
  */
 export const WIRE_VERSION = 1
 
@@ -52,6 +66,22 @@ export function encodeActivity(a: Activity): string {
   // An empty name (a bare "@…" trimmed to nothing) names nobody.
   const mentioned = a.mentioned.filter((n) => n !== '')
   return header({ kind: 'activity', roomId: a.roomId, authorId: a.authorId, mentioned, seq: a.seq })
+}
+
+const writerV1: WireWriter = {
+  frame: encodeFrame,
+  privateHead: encodePrivateHead,
+  typing: encodeTyping,
+  control: encodeControl,
+  activity: encodeActivity,
+}
+
+/**
+ * The encoders every publisher of a node uses, chosen once at start. Version 0 only while nodes of the last
+ * release remain (they read nothing else); this release reads both, so the setting may differ between nodes.
+ */
+export function wireWriter(version: WireVersion): WireWriter {
+  return version === 0 ? writerV0 : writerV1
 }
 
 const ignore: OnDrop = () => undefined

@@ -2,7 +2,7 @@ import type { Server } from 'node:http'
 import { WebSocket, WebSocketServer } from 'ws'
 import { cookieNames } from '../auth/cookie-names.ts'
 import { activityTopic, controlTopic } from '../bus/bus.ts'
-import { decodeActivity, decodeControl, dropWarner } from '../bus/wire.ts'
+import { decodeActivity, decodeControl, dropWarner, wireWriter } from '../bus/wire.ts'
 import { eventsBetween } from '../chat/messages.ts'
 import { readersAmong } from '../chat/rooms.ts'
 import type { Announcer } from '../chat/types.ts'
@@ -60,7 +60,10 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
   }
   const readers = (roomId: number, userIds: number[]) => readersAmong(base.db, roomId, userIds)
   const hub = new Hub(base.bus, base.config.busPrefix, load, base.log, readers, base.metrics)
-  const announce = busAnnouncer(base.bus, hub, base.config.busPrefix, base.log, base.metrics)
+  const wire = wireWriter(base.config.busWireVersion)
+  if (base.config.busWireVersion === 0)
+    base.log.warn('writing bus payloads as 0.1.0 did (BUS_WIRE_VERSION=0): unset it once no node runs 0.1.0')
+  const announce = busAnnouncer(base.bus, hub, base.config.busPrefix, base.log, base.metrics, wire)
   const deps: RealtimeDeps = { ...base, announce }
   const gate = {
     wss,
@@ -72,7 +75,7 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
     base.metrics.busReconnected()
     hub.resyncAll()
   })
-  const extras = liveFeatures(deps, hub, base.presence)
+  const extras = liveFeatures(deps, hub, base.presence, wire)
   const ports: ConnectionPorts = {
     join: (c) => hub.join(c),
     leave: (c) => hub.leave(c),

@@ -1,15 +1,22 @@
 import assert from 'node:assert/strict'
 import { after, afterEach, before, describe, it } from 'node:test'
+import { Redis } from 'ioredis'
+import pino from 'pino'
+import { hashToken } from '../../src/auth/tokens.ts'
 import { activityTopic, controlTopic, roomTopic } from '../../src/bus/bus.ts'
+import { readConfig } from '../../src/config.ts'
 import { renderMessageFrame, renderPresenceFrame } from '../../src/render/frames.ts'
-import type { Running } from '../../src/server.ts'
+import { type Running, startServer } from '../../src/server.ts'
 import { addMember, closedWithin, createRoom } from '../support/admin.ts'
 import { startSiblingNode, startTestApp, type TestApp } from '../support/app.ts'
 import { NEEDS_SERVICES, servicesBackend } from '../support/backends.ts'
+import { send } from '../support/cluster.ts'
 import { userId } from '../support/db-lookups.ts'
 import { HttpUser } from '../support/http.ts'
 import { readySocket, typingLines, waitPresence, waitSide } from '../support/live.ts'
+import { until } from '../support/settled.ts'
 import { pushedBodies, type TestSocket } from '../support/socket.ts'
+import * as lastRelease from '../support/wire-0.1.0.ts'
 
 const services = servicesBackend()
 
@@ -94,5 +101,62 @@ describe('a node of the last release beside one of this release', {
     await waitSide(annOnB, tally, { unread: 1, mentions: 1, mentioned: true }, 'a version 0 activity')
     await publish(controlTopic(prefix()), `user-ended ${await userId(app, 'ben')}`)
     assert.equal((await closedWithin(benOnB)).code, 4401, 'a version 0 control notice: signed out')
+  })
+
+  it('a node set to BUS_WIRE_VERSION=0 writes what the last release reads: its messages and sign-outs', async () => {
+    const node0 = await startServer(
+      readConfig({ ...app.env, BUS_WIRE_VERSION: '0' }),
+      pino({ level: 'silent' }),
+    )
+    // The last release's node, as far as the bus goes: its readers, on what it hears.
+    const ears = new Redis(app.backend.redisUrl as string)
+    const heard: string[] = []
+    try {
+      const room = await createRoom(root, { name: 'Upgrade' })
+      const [roomT, control, activity] = [
+        roomTopic(prefix(), room),
+        controlTopic(prefix()),
+        activityTopic(prefix()),
+      ]
+      ears.on('message', (topic: string, payload: string) => heard.push(`${topic}\t${payload}`))
+      await ears.subscribe(roomT, control, activity)
+      const on = (topic: string) =>
+        heard.filter((h) => h.startsWith(`${topic}\t`)).map((h) => h.slice(topic.length + 1))
+      const cid = await HttpUser.signUp(node0.url, 'cid')
+      const cidOn0 = await readySocket(cid, 'upgrade', sockets, { base: node0.url })
+      const benOnB = await readySocket(ben, 'upgrade', sockets, { base: other.url })
+
+      send(cidOn0, cid, 'to the last release @ben')
+      await benOnB.waitFor(() => pushedBodies(benOnB).has(1), 'the message, on a node of this release')
+      const frame = () =>
+        on(roomT)
+          .map(lastRelease.readRoom)
+          .find((p) => p && 'frame' in p && p.frame.seq === 1)
+      await until(() => frame() !== undefined, 'the message frame, read by the last release')
+      const html = (frame() as { frame: lastRelease.Frame }).frame.html
+      assert.ok(html.includes('to the last release'), 'its HTML, whole')
+      // Everything node0 wrote on the room's topic (the presence frames too) is readable by the last release.
+      for (const payload of on(roomT)) assert.ok(lastRelease.readRoom(payload), payload.slice(0, 80))
+      const cidId = await userId(app, 'cid')
+      await until(() => on(activity).length > 0, 'the activity')
+      assert.deepEqual(lastRelease.readActivity(on(activity)[0] as string), {
+        roomId: room,
+        authorId: cidId,
+        names: ['ben'],
+        seq: 1,
+      })
+
+      const hash = hashToken(cid.cookie('parley_session') as string)
+      assert.equal((await cid.post('/logout', {})).status, 303)
+      const signedOut = () =>
+        on(control)
+          .map(lastRelease.decodeControl)
+          .find((c) => c?.kind === 'session-ended')
+      await until(() => signedOut() !== undefined, 'the sign-out notice, read by the last release')
+      assert.deepEqual(signedOut(), { kind: 'session-ended', hash })
+    } finally {
+      ears.disconnect()
+      await node0.stop()
+    }
   })
 })

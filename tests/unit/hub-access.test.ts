@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import pino from 'pino'
 import type { WebSocket } from 'ws'
 import { memoryBus } from '../../src/bus/memory.ts'
+import { wireWriter } from '../../src/bus/wire.ts'
 import type { Room } from '../../src/chat/types.ts'
 import { createMetrics } from '../../src/metrics/metrics.ts'
 import { busAnnouncer } from '../../src/realtime/fanout/announcer.ts'
@@ -72,7 +73,7 @@ function setup() {
   const log = pino({ level: 'silent' })
   const load = async () => ({ frames: [], through: 0, more: false })
   const hub = new Hub(bus, 'test', load, log, db.readers)
-  const announce = busAnnouncer(bus, hub, 'test', log, createMetrics())
+  const announce = busAnnouncer(bus, hub, 'test', log, createMetrics(), wireWriter(1))
   return { db, hub, announce }
 }
 

@@ -1,5 +1,5 @@
 import { controlTopic, roomTopic } from '../../bus/bus.ts'
-import { type Activity, encodeControl, encodeFrame, encodeTyping } from '../../bus/wire.ts'
+import type { Activity, WireWriter } from '../../bus/wire.ts'
 import { readUpTo } from '../../chat/sidebar.ts'
 import type { PresenceStore } from '../../presence/presence.ts'
 import { renderPresenceFrame, renderTypingFrame } from '../../render/frames.ts'
@@ -14,8 +14,8 @@ import { UnreadLive } from './unread-live.ts'
 
 const UNREAD_TICK_MS = 1_000
 
-/** The live features of a node: sidebar unread badges, who's here, who's typing. */
-export function liveFeatures(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceStore) {
+/** The live features of a node: sidebar unread badges, who's here, who's typing (`wire`: see wireWriter). */
+export function liveFeatures(deps: RealtimeDeps, hub: Hub, presenceStore: PresenceStore, wire: WireWriter) {
   const { bus, log } = deps
   const prefix = deps.config.busPrefix
   const unread = new UnreadLive()
@@ -25,7 +25,7 @@ export function liveFeatures(deps: RealtimeDeps, hub: Hub, presenceStore: Presen
     presenceStore,
     (roomId) => hub.clientsOf(roomId),
     (roomId, names) =>
-      publish(roomTopic(prefix, roomId), encodeFrame({ seq: 0, html: renderPresenceFrame(names) })),
+      publish(roomTopic(prefix, roomId), wire.frame({ seq: 0, html: renderPresenceFrame(names) })),
     log,
   )
   const typing = new TypingLive((roomId) => hub.clientsOf(roomId), renderTypingFrame)
@@ -52,7 +52,7 @@ export function liveFeatures(deps: RealtimeDeps, hub: Hub, presenceStore: Presen
     await readUpTo(deps.db, client.user, client.room, seq)
     await publish(
       controlTopic(prefix),
-      encodeControl({ kind: 'read', id: client.user.id, roomId: client.room.id }),
+      wire.control({ kind: 'read', id: client.user.id, roomId: client.room.id }),
     )
   }, log)
   const typists = new TypingThrottle()
@@ -85,7 +85,7 @@ export function liveFeatures(deps: RealtimeDeps, hub: Hub, presenceStore: Presen
     typing(client: Client, on: boolean) {
       if (!typists.changed(client, on)) return
       const signal = { userId: client.user.id, name: client.user.username, typing: on }
-      return publish(roomTopic(prefix, client.room.id), encodeTyping(signal))
+      return publish(roomTopic(prefix, client.room.id), wire.typing(signal))
     },
     close() {
       for (const t of timers) clearInterval(t)
