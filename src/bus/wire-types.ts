@@ -1,3 +1,4 @@
+import { USERNAME_RE } from '../mentions.ts'
 /**
  * What travels on the bus, as plain data. Defined here, beside the wire that carries it, so that bus/ needs
  * nothing from realtime/ (which imports these): the shapes are the contract between two nodes, whatever
@@ -70,8 +71,8 @@ export type DropReason = 'malformed' | 'newer-version' | 'unknown-kind'
 /** Told once per dropped payload, with what was wrong (the version, the kind, or what failed to parse). */
 export type OnDrop = (reason: DropReason, detail: string) => void
 
-/** A user name, as typing signals and mentions carry it (the username rule of src/chat/validate.ts). */
-export const NAME = /^[A-Za-z0-9_.-]{1,32}$/
+/** A user name, as typing signals and mentions carry it: the one username rule (src/mentions.ts). */
+export const NAME = USERNAME_RE
 export const CONTROL_KINDS = [
   'session-ended',
   'user-ended',

@@ -12,8 +12,8 @@ import { type Activity, type Control, NAME, type RoomPayload, type WireWriter } 
  */
 export function roomV0(payload: string): RoomPayload | undefined {
   if (payload.startsWith('t ')) {
-    const m = /^t (\d{1,9}) ([01]) ([A-Za-z0-9_.-]{1,32})$/.exec(payload)
-    return m
+    const m = /^t (\d{1,9}) ([01]) (.+)$/.exec(payload)
+    return m && NAME.test(m[3] as string)
       ? { kind: 'typing', signal: { userId: Number(m[1]), typing: m[2] === '1', name: m[3] as string } }
       : undefined
   }
