@@ -3,7 +3,7 @@ import { composerAnswer } from '../chat/composer-answer.ts'
 import { history } from '../chat/messages.ts'
 import { postMessage } from '../chat/post-message.ts'
 import { readableRoom } from '../chat/rooms.ts'
-import { isClientId } from '../chat/validate.ts'
+import { isClientId, isSlug } from '../chat/validate.ts'
 import type { Logger } from '../log.ts'
 import { ids } from '../render/dom-ids.ts'
 import { renderHistoryFragment, renderUnsentPage } from '../render/pages.ts'
@@ -66,7 +66,9 @@ export function unsentPosts(log: Logger): Router<AppState> {
     } catch (err) {
       const input = posted(ctx)
       const answer = composerAnswer({ err }, { key: input.clientId, resend: false })
-      if (answer.kind !== 'retry' || answer.cause === 'rate-limited') throw err
+      // Only a room's own address goes back into the form's action (the old boundary matched no other).
+      const slug = ctx.params.slug
+      if (answer.kind !== 'retry' || answer.cause === 'rate-limited' || !isSlug(slug)) throw err
       log.error({ err, reqId: ctx.state.reqId }, 'message not stored: database unavailable')
       ctx.status = 503
       ctx.type = 'html'
@@ -74,7 +76,7 @@ export function unsentPosts(log: Logger): Router<AppState> {
       const csrf = field(ctx, '_csrf')
       ctx.body = renderUnsentPage({
         viewer: { user: undefined, csrf },
-        slug: ctx.params.slug ?? '',
+        slug,
         csrf,
         clientId: answer.key,
         text: input.body,

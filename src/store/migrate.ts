@@ -8,8 +8,9 @@ import { openStore, type Store } from './db.ts'
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
 const NAME = /^\d{14}_[a-z0-9_]+\.sql$/
 /**
- * Migrations renamed after release (old name → new name): a database that applied one under its old name
- * has it recorded under the new one first, so it is never applied twice. Never rename to an unlisted name.
+ * Migrations renamed after release (old name → new name): one recorded under its old name counts as applied
+ * under the new one, so it is never applied twice. The record itself is left as it is, so that a process of
+ * the release before, restarting during a rolling upgrade, still finds the name it knows.
  */
 export const RENAMED: Record<string, string> = {
   '20261124010000_everyday.sql': '20261124010000_read_marks_and_search.sql',
@@ -25,9 +26,8 @@ export async function migrate(store: Store, dir = MIGRATIONS_DIR): Promise<strin
     await exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
     )
-    for (const [old, now] of Object.entries(RENAMED))
-      await exec(`UPDATE schema_migrations SET name = '${now}' WHERE name = '${old}'`)
     const applied = new Set((await exec('SELECT name FROM schema_migrations')).map((r) => String(r.name)))
+    for (const [old, now] of Object.entries(RENAMED)) if (applied.has(old)) applied.add(now)
     const done: string[] = []
     for (const file of files) {
       if (applied.has(file)) continue

@@ -157,6 +157,12 @@ describe('surviving Redis and Postgres outages', {
     assert.equal(posted.status, 503)
     assert.match(posted.html, />posted during the outage<\/textarea>/)
     assert.match(posted.html, /Send again/)
+    // Only a room's own address goes back into that form: another path gets the plain error page.
+    const astray = await ann.post('/rooms/..%2F..%2Fadmin/messages', {
+      body: 'astray',
+      client_id: randomUUID(),
+    })
+    assert.doesNotMatch(astray.html, /Send again|action="\/rooms\/\.\./, 'no form aimed elsewhere')
 
     await proxy.restore()
     await until('/healthz says 200 again', async () => (await health(node.url)) === 200)

@@ -13,7 +13,7 @@ describe('a migration renamed after release', () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true })
   })
 
-  it('is not applied again to a database that applied it under its old name', async () => {
+  it('is not applied again to a database that applied it under its old name, which stays recorded', async () => {
     const dataDir = await freshPgliteDataDir()
     dirs.push(dataDir)
     const store = await openStore({ dataDir, log: pino({ level: 'silent' }) })
@@ -24,10 +24,8 @@ describe('a migration renamed after release', () => {
       assert.deepEqual(await migrate(store), [], 'nothing is applied again')
       const names = await sql<{ name: string }>`SELECT name FROM schema_migrations`.execute(store.db)
       const recorded = new Set(names.rows.map((r) => r.name))
-      for (const [old, now] of Object.entries(RENAMED)) {
-        assert.ok(recorded.has(now), `${now} is recorded`)
-        assert.ok(!recorded.has(old), `${old} is no longer recorded`)
-      }
+      // A process of the release before, restarting meanwhile, must still find the name it knows.
+      for (const old of Object.keys(RENAMED)) assert.ok(recorded.has(old), `${old} is still recorded`)
     } finally {
       await store.close()
     }
