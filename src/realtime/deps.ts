@@ -20,6 +20,6 @@ export interface RealtimeDeps {
   secret: string
   metrics: Metrics
   presence: PresenceStore
-  /** What sessions are judged by at the upgrade, as on HTTP (see src/clock.ts). */
+  /** Times sessions (at the upgrade, and the socket's end), read marks and typing (see src/clock.ts). */
   clock: Clock
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, afterEach, before, describe, it } from 'node:test'
+import { manualClock } from '../../src/clock.ts'
 import { createRoom, isOpen, say } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
@@ -7,10 +8,10 @@ import { lastSeq, readMark, userId } from '../support/db-lookups.ts'
 import { seqs, sideEntry } from '../support/html.ts'
 import { HttpUser } from '../support/http.ts'
 import { readySocket, sideUpdates, waitSide } from '../support/live.ts'
-import { settled, sleep, until } from '../support/settled.ts'
+import { settled, until } from '../support/settled.ts'
 import type { TestSocket } from '../support/socket.ts'
 
-// Real time passes here: the read-mark throttle (realtime/live/features.ts) takes no clock yet.
+// The read-mark throttle (realtime/live/read-marks.ts) runs on the app's clock: the tests move it on by hand.
 const READ_EVERY_MS = 2000
 
 for (const backend of backends()) {
@@ -21,8 +22,9 @@ for (const backend of backends()) {
     let ben: HttpUser
     let annId: number
     const sockets: TestSocket[] = []
+    const clock = manualClock()
     before(async () => {
-      app = await startTestApp(backend)
+      app = await startTestApp(backend, {}, { clock })
       root = await HttpUser.signUp(app.url, 'root')
       ann = await HttpUser.signUp(app.url, 'ann')
       ben = await HttpUser.signUp(app.url, 'ben')
@@ -65,22 +67,22 @@ for (const backend of backends()) {
     it('stores at most one mark per 2 s per socket', async () => {
       const room = await roomWith('Throttle', 4)
       const s = await readySocket(ann, room.slug, sockets)
-      const start = Date.now()
+      const start = clock.now()
       s.sendJson({ type: 'read', seq: 2 })
       s.sendJson({ type: 'read', seq: 3 })
       await settled(s)
-      assert.ok(Date.now() - start < READ_EVERY_MS, 'both handled within the window')
+      assert.ok(clock.now() - start < READ_EVERY_MS, 'both handled within the window')
       assert.equal(await readMark(app, annId, room.id), 2, 'the second, within 2 s, is not stored then')
-      await sleep(READ_EVERY_MS - (Date.now() - start) + 200)
+      clock.advance(READ_EVERY_MS - 1) // the held store would have started within this advance: it has not
+      assert.equal(await readMark(app, annId, room.id), 2, 'still held a millisecond before the window ends')
+      clock.advance(1)
       // Seq 3 was held, not dropped: stored when the window ended. Seq 4, in the next window, follows at its end.
+      await until(async () => (await readMark(app, annId, room.id)) === 3, 'the held mark stored')
       assert.equal(await readMark(app, annId, room.id), 3, 'the held mark, once the window is over')
       s.sendJson({ type: 'read', seq: 4 })
       await settled(s)
-      await until(
-        async () => (await readMark(app, annId, room.id)) === 4,
-        'the next mark',
-        READ_EVERY_MS + 500,
-      )
+      clock.advance(READ_EVERY_MS)
+      await until(async () => (await readMark(app, annId, room.id)) === 4, 'the next mark')
       // A mark never moves back.
       const other = await readySocket(ann, room.slug, sockets)
       other.sendJson({ type: 'read', seq: 1 })
@@ -94,11 +96,12 @@ for (const backend of backends()) {
       const elsewhere = await readySocket(ann, 'general', sockets)
       s.sendJson({ type: 'read', seq: 1 })
       await settled(s)
-      await sleep(1000) // the page reads on, and says so a second later
+      clock.advance(1000) // the page reads on, and says so a second later
       s.sendJson({ type: 'read', seq: 2 })
       await settled(s)
+      clock.advance(READ_EVERY_MS - 1000) // the window ends
       const stored = async () => (await readMark(app, annId, room.id)) === 2
-      await until(stored, 'the later mark', READ_EVERY_MS + 500).catch(() => {})
+      await until(stored, 'the later mark').catch(() => {})
       assert.equal(await readMark(app, annId, room.id), 2, 'the room is read to its end, as the page said')
       assert.equal(sideEntry((await ann.get('/rooms/general')).html, room.id)?.unread, 0, 'no badge left')
       await waitSide(elsewhere, room.id, { unread: 0 }, 'and none on the other page')

@@ -3,16 +3,17 @@ import { randomUUID } from 'node:crypto'
 import { after, afterEach, before, describe, it } from 'node:test'
 import { Redis } from 'ioredis'
 import { decodeRoom } from '../../src/bus/wire.ts'
+import { manualClock } from '../../src/clock.ts'
 import { createRoom, messageFrames, say } from '../support/admin.ts'
 import { startTestApp, type TestApp } from '../support/app.ts'
 import { backends } from '../support/backends.ts'
 import { storedMessages, userId } from '../support/db-lookups.ts'
 import { HttpUser } from '../support/http.ts'
 import { readySocket, typingLines } from '../support/live.ts'
-import { settled, sleep, until } from '../support/settled.ts'
+import { settled, until } from '../support/settled.ts'
 import type { TestSocket } from '../support/socket.ts'
 
-// Real time passes here: the typing throttle and timeout (realtime/live/) take no clock yet.
+// The typing throttle and timeout (realtime/live/typing-live.ts) run on the app's clock, moved on by hand.
 const TYPING_EVERY_MS = 2000
 const TYPING_TTL_MS = 5000
 
@@ -25,6 +26,7 @@ for (const backend of backends()) {
     let cat: HttpUser
     const sockets: TestSocket[] = []
     const cleanups: Array<() => void> = []
+    const clock = manualClock()
     /**
      * Typing signals as the bus carries them for a room (Redis only: the in-process bus has no outside view),
      * decoded and written `t userId 0|1 name` (one line per signal, whatever the wire's version).
@@ -43,7 +45,7 @@ for (const backend of backends()) {
       return seen
     }
     before(async () => {
-      app = await startTestApp(backend)
+      app = await startTestApp(backend, {}, { clock })
       root = await HttpUser.signUp(app.url, 'root')
       ann = await HttpUser.signUp(app.url, 'ann')
       ben = await HttpUser.signUp(app.url, 'ben')
@@ -93,16 +95,20 @@ for (const backend of backends()) {
       const b = await readySocket(ben, 'burst', sockets)
       a.sendJson({ type: 'typing' })
       await b.waitFor(() => typingLines(b).length === 1, 'the first signal')
-      const shown = Date.now()
+      const shown = clock.now()
       // Keystrokes go on for 1.5 s: within the 2 s, none of them is passed on (nor keeps the line up).
       for (let i = 0; i < 5; i++) {
-        await sleep(300)
+        clock.advance(300)
         a.sendJson({ type: 'typing' })
+        await settled(a)
       }
-      await settled(a)
       if (signals) assert.deepEqual(signals, [`t ${await userId(app, 'ann')} 1 ann`], 'one signal on the bus')
-      await b.waitFor(() => typingLines(b).length === 2, 'the line cleared', TYPING_TTL_MS + 2000)
-      const lasted = Date.now() - shown
+      clock.advance(TYPING_TTL_MS - (clock.now() - shown) - 1)
+      await settled(b) // had the line gone within that advance, b would have heard it before this barrier
+      assert.equal(typingLines(b).length, 1, 'still shown a millisecond before it is due to go')
+      clock.advance(1)
+      await b.waitFor(() => typingLines(b).length === 2, 'the line cleared')
+      const lasted = clock.now() - shown
       t.diagnostic(`"ann is typing…" lasted ${lasted} ms`)
       assert.deepEqual(typingLines(b), ['ann is typing…', ''])
       assert.ok(lasted > TYPING_TTL_MS - 500, `not cut short: ${lasted} ms`)
@@ -122,10 +128,11 @@ for (const backend of backends()) {
       const stored = await storedMessages(app)
       a.sendJson({ type: 'typing' })
       await b.waitFor(() => typingLines(b).length === 1, 'ann is typing…')
-      const sent = Date.now()
+      const sent = clock.now()
       a.sendMessage({ body: 'done typing', client_id: randomUUID(), _csrf: ann.csrf })
+      // The clock stands still: a line that goes now goes because ann sent, not because it expired.
       await b.waitFor(() => typingLines(b).length === 2, 'the line cleared')
-      assert.ok(Date.now() - sent < TYPING_EVERY_MS, 'at once, not when it expires')
+      assert.ok(clock.now() - sent < TYPING_EVERY_MS, 'at once, not when it expires')
       assert.deepEqual(typingLines(b), ['ann is typing…', ''])
       await b.waitFor(() => messageFrames(b, 'done typing').length === 1, 'the message')
       assert.equal(await storedMessages(app), stored + 1, 'the message, and nothing else')

@@ -11,7 +11,7 @@ export interface TestApp extends Running {
   backend: Backend
   /** Environment that starts another node (or a restart) on the same database and bus. */
   env: Record<string, string>
-  /** What its sessions, reset links, device cookies and in-process limits are timed by (see startTestApp). */
+  /** What its expiries, in-process limits, throttles and socket timers are timed by (see startTestApp). */
   clock: Clock
   /** Stops the server and drops its data (schema or directory). */
   close(): Promise<void>
@@ -52,8 +52,9 @@ export async function isolatedEnv(
 
 /**
  * The real server, in this process, on a free port of its own isolated database and bus. Pass a
- * `manualClock()` to move its sessions and in-process limits on by hand ("a minute later": advance(60_000));
- * Redis-backed limits and realtime/'s timers still run on real time.
+ * `manualClock()` to move its sessions, in-process limits, read-mark and typing throttles and the socket's end
+ * with its session on by hand ("a minute later": advance(60_000), which also runs the timers due by then).
+ * Redis-backed limits, the heartbeat and realtime/'s other intervals still run on real time.
  */
 export async function startTestApp(
   backend: Backend,

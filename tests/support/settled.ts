@@ -6,7 +6,9 @@ import type { TestSocket } from './socket.ts'
 // - settled(socket): the server has taken in everything this socket sent before;
 // - flush(...): everything pushed to a room before has reached every socket in it;
 // - until(check): a state no socket is told of (the database, a bus seen from outside) holds.
-// A test that sleeps is waiting for real time to pass (a throttle no clock reaches yet), never for the app.
+// Time itself is never waited for: throttles, expiries and timers run on the app's clock (src/clock.ts), which a
+// test passes to startTestApp and moves on with advance(ms). Only Redis's own clock (Redis-backed limits) and
+// the heartbeat and other realtime/ intervals still run on real time.
 
 /** How many frames a socket has had refused (each one a notice back to it). */
 function refusals(socket: TestSocket): number {
@@ -59,8 +61,5 @@ export async function until(
   }
 }
 
-/**
- * Lets real time pass. Only for what no clock reaches yet: the read-mark and typing throttles in realtime/
- * (see tests/support/app.ts for the clock that times sessions and in-process limits).
- */
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+/** The pause between two polls of `until`. */
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))

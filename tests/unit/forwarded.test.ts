@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events'
 import type { IncomingMessage } from 'node:http'
 import { describe, it } from 'node:test'
 import type { WebSocket } from 'ws'
+import { MAX_TIMER_MS, manualClock } from '../../src/clock.ts'
 import { ConfigError, readConfig } from '../../src/config.ts'
 import { clientAddress, parseTrustProxy, requestOrigin } from '../../src/forwarded.ts'
 import { closeAtExpiry } from '../../src/realtime/socket/session-expiry.ts'
@@ -101,15 +102,30 @@ describe('a socket and its session', () => {
 
   it('closes at once with 4401 when the session has already ended', () => {
     const ws = fakeSocket()
-    closeAtExpiry(ws as unknown as WebSocket, new Date(Date.now() - 1))
+    const clock = manualClock()
+    closeAtExpiry(ws as unknown as WebSocket, new Date(clock.now() - 1), clock)
     assert.equal(ws.closedWith, 4401)
   })
 
-  it('waits for an expiry beyond the 24.8-day timer limit instead of firing at once', async () => {
+  it('waits for an expiry beyond the 24.8-day timer limit instead of firing at once', () => {
     const ws = fakeSocket()
-    closeAtExpiry(ws as unknown as WebSocket, new Date(Date.now() + 40 * 86_400_000))
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    const clock = manualClock()
+    const ends = clock.now() + 40 * 86_400_000
+    closeAtExpiry(ws as unknown as WebSocket, new Date(ends), clock)
+    clock.advance(MAX_TIMER_MS + 1)
     assert.equal(ws.closedWith, undefined)
+    clock.advance(ends - clock.now() - 1)
+    assert.equal(ws.closedWith, undefined, 'not a millisecond early')
+    clock.advance(1)
+    assert.equal(ws.closedWith, 4401, 'closed when the session ends')
+  })
+
+  it('forgets its timer when the socket closes first', () => {
+    const ws = fakeSocket()
+    const clock = manualClock()
+    closeAtExpiry(ws as unknown as WebSocket, new Date(clock.now() + 1000), clock)
     ws.emit('close')
+    clock.advance(2000)
+    assert.equal(ws.closedWith, undefined)
   })
 })

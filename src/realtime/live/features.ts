@@ -28,7 +28,7 @@ export function liveFeatures(deps: RealtimeDeps, hub: Hub, presenceStore: Presen
       publish(roomTopic(prefix, roomId), wire.frame({ seq: 0, html: renderPresenceFrame(names) })),
     log,
   )
-  const typing = new TypingLive((roomId) => hub.clientsOf(roomId), renderTypingFrame)
+  const typing = new TypingLive((roomId) => hub.clientsOf(roomId), renderTypingFrame, deps.clock)
   // This node's sockets by person: a read mark concerns one person's pages, not every socket.
   const byUser = new Map<number, Set<Client>>()
   const side = sideLive(deps, unread, { all: () => hub.clients, of: (id) => byUser.get(id) ?? [] })
@@ -48,14 +48,18 @@ export function liveFeatures(deps: RealtimeDeps, hub: Hub, presenceStore: Presen
     control: side.control,
   })
 
-  const marks = new ReadMarks(async (client, seq) => {
-    await readUpTo(deps.db, client.user, client.room, seq)
-    await publish(
-      controlTopic(prefix),
-      wire.control({ kind: 'read', id: client.user.id, roomId: client.room.id }),
-    )
-  }, log)
-  const typists = new TypingThrottle()
+  const marks = new ReadMarks(
+    async (client, seq) => {
+      await readUpTo(deps.db, client.user, client.room, seq)
+      await publish(
+        controlTopic(prefix),
+        wire.control({ kind: 'read', id: client.user.id, roomId: client.room.id }),
+      )
+    },
+    log,
+    deps.clock,
+  )
+  const typists = new TypingThrottle(deps.clock)
   const timers = [
     setInterval(() => unread.tick(hub.clients, side.send), UNREAD_TICK_MS),
     setInterval(() => presence.refresh(hub.roomIds()), REFRESH_MS),

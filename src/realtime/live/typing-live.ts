@@ -1,4 +1,5 @@
 import type { TypingSignal } from '../../bus/wire.ts'
+import type { Clock } from '../../clock.ts'
 import type { Client } from '../socket/client.ts'
 
 /** How long "is typing" lasts after the last signal; pages send one at most every 2 s while typing. */
@@ -11,9 +12,11 @@ type Render = (names: string[]) => string
 export class TypingThrottle {
   private readonly typedAt = new WeakMap<Client, number>()
 
+  constructor(private readonly clock: Clock) {}
+
   /** Whether `on` (typing) or off (sent, stopped) is news for the room, and remembers it if so. */
   changed(client: Client, on: boolean): boolean {
-    const now = Date.now()
+    const now = this.clock.now()
     const last = this.typedAt.get(client) ?? 0
     if (on && now - last < TYPING_EVERY_MS) return false
     if (!on && last === 0) return false
@@ -28,11 +31,12 @@ export class TypingThrottle {
  * themselves. Nothing is stored.
  */
 export class TypingLive {
-  private readonly rooms = new Map<number, Map<number, { name: string; timer: NodeJS.Timeout }>>()
+  private readonly rooms = new Map<number, Map<number, { name: string; cancel: () => void }>>()
 
   constructor(
     private readonly clientsOf: (roomId: number) => Iterable<Client>,
     private readonly render: Render,
+    private readonly clock: Clock,
   ) {}
 
   onSignal(roomId: number, s: TypingSignal): void {
@@ -42,11 +46,10 @@ export class TypingLive {
       this.rooms.set(roomId, typists)
     }
     const had = typists.get(s.userId)
-    if (had) clearTimeout(had.timer)
+    had?.cancel()
     if (s.typing) {
-      const timer = setTimeout(() => this.onSignal(roomId, { ...s, typing: false }), TYPING_TTL_MS)
-      timer.unref()
-      typists.set(s.userId, { name: s.name, timer })
+      const cancel = this.clock.after(TYPING_TTL_MS, () => this.onSignal(roomId, { ...s, typing: false }))
+      typists.set(s.userId, { name: s.name, cancel })
     } else typists.delete(s.userId)
     if (typists.size === 0) this.rooms.delete(roomId)
     if (Boolean(had) !== s.typing) this.show(roomId)
@@ -68,7 +71,7 @@ export class TypingLive {
   }
 
   close(): void {
-    for (const typists of this.rooms.values()) for (const t of typists.values()) clearTimeout(t.timer)
+    for (const typists of this.rooms.values()) for (const t of typists.values()) t.cancel()
     this.rooms.clear()
   }
 }

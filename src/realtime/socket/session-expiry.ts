@@ -1,21 +1,20 @@
 import type { WebSocket } from 'ws'
+import type { Clock } from '../../clock.ts'
 import { CLOSE } from './close-codes.ts'
 
-/** Node fires a longer timeout at once (it overflows 32 bits): a far expiry is waited for in steps. */
-const MAX_TIMER_MS = 2 ** 31 - 1
-
 /**
- * Closes the socket as a sign-out does (4401) when the session that opened it ends. Sessions do not slide
- * (the end is fixed at sign-in), and from then on HTTP refuses that cookie: the socket lives no longer.
+ * Closes the socket as a sign-out does (4401) when the session that opened it ends, by the app's clock (as HTTP
+ * judges the cookie). Sessions do not slide (the end is fixed at sign-in), and from then on HTTP refuses that
+ * cookie: the socket lives no longer. When the timer fires the end is checked again, so that a timer that runs
+ * a little early never closes the socket before the session ends.
  */
-export function closeAtExpiry(ws: WebSocket, expiresAt: Date): void {
-  let timer: NodeJS.Timeout | undefined
+export function closeAtExpiry(ws: WebSocket, expiresAt: Date, clock: Clock): void {
+  let cancel: (() => void) | undefined
   const arm = () => {
-    const left = expiresAt.getTime() - Date.now()
+    const left = expiresAt.getTime() - clock.now()
     if (left <= 0) return ws.close(CLOSE.signedOut, 'session expired')
-    timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS))
-    timer.unref()
+    cancel = clock.after(left, arm)
   }
   arm()
-  ws.once('close', () => clearTimeout(timer))
+  ws.once('close', () => cancel?.())
 }

@@ -107,7 +107,7 @@ async function admit(deps: RealtimeDeps, gate: Gate, at: Attempt): Promise<Clien
   if (at.socket.destroyed || !at.socket.writable) return undefined
   const ws = await accept(gate, at)
   if (!ws) return undefined
-  closeAtExpiry(ws, session.expiresAt)
+  closeAtExpiry(ws, session.expiresAt, deps.clock)
   return new Client(ws, {
     user: session.user,
     room,
