@@ -1,8 +1,7 @@
 import type { Server } from 'node:http'
 import { WebSocket, WebSocketServer } from 'ws'
 import { cookieNames } from '../auth/cookie-names.ts'
-import { activityTopic, controlTopic } from '../bus/bus.ts'
-import { decodeActivity, decodeControl, dropWarner, wireWriter } from '../bus/wire.ts'
+import { wireWriter } from '../bus/wire.ts'
 import { eventsBetween } from '../chat/messages.ts'
 import { readersAmong } from '../chat/rooms.ts'
 import type { Announcer } from '../chat/types.ts'
@@ -12,6 +11,7 @@ import { busAnnouncer } from './fanout/announcer.ts'
 import { Hub } from './fanout/hub.ts'
 import type { LoadFrames } from './fanout/room-channel.ts'
 import { liveFeatures } from './live/features.ts'
+import { listenToNode } from './node-topics.ts'
 import { attachSocket, type ConnectionPorts } from './socket/connection.ts'
 import { inTurns } from './socket/in-turns.ts'
 import { inboxOf } from './socket/inbox.ts'
@@ -83,22 +83,7 @@ export function createRealtime(base: Omit<RealtimeDeps, 'announce'>): Realtime {
     read: extras.read,
     typing: extras.typing,
   }
-  const drops = dropWarner(base.log)
-  const controlDropped = drops.at({ topic: 'control' })
-  const activityDropped = drops.at({ topic: 'activity' })
-  base.bus
-    .subscribe(controlTopic(base.config.busPrefix), (payload) => {
-      const notice = decodeControl(payload, controlDropped)
-      if (notice?.kind === 'read') extras.onRead(notice.id, notice.roomId)
-      else if (notice) hub.control(notice)
-    })
-    .catch((err) => base.log.error({ err }, 'control topic subscribe failed'))
-  base.bus
-    .subscribe(activityTopic(base.config.busPrefix), (payload) => {
-      const activity = decodeActivity(payload, activityDropped)
-      if (activity) extras.onActivity(activity)
-    })
-    .catch((err) => base.log.error({ err }, 'activity topic subscribe failed'))
+  listenToNode(base.bus, base.config.busPrefix, base.log, { hub, live: extras })
 
   // Browsers answer pings by themselves; a socket that missed one since the last round is gone.
   const heartbeat = setInterval(() => {
