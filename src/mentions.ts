@@ -3,7 +3,8 @@
  * "-"; a mention is "@" and a name, as a whole word (not after a name character, so "a@b.com" is none), without
  * a sentence's final "." or "-" ("@bob." names bob). Everything that reads names in text is derived from here:
  * the validator (chat/validate.ts), the highlighting and the names a message mentions (render/linkify.ts, and
- * the live badges), the unread-mention count in SQL (store/reads.repo.ts) and the composer's "@prefix"
+ * the live badges), the mentions recorded when a message is stored (store/mentions.repo.ts; the migration
+ * that backfilled them writes the grammar in SQL, checked by tests/integration/message-mentions.test.ts) and the composer's "@prefix"
  * suggestions (chat/search.ts). public/compose.js cannot import it: tests/unit/mentions.test.ts checks its
  * pattern against this one.
  *
@@ -57,9 +58,9 @@ export function typedMention(draft: string): string | undefined {
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')
 
 /**
- * A Postgres regex (for `~*`, which ignores case) matching texts that mention `username`. Today it counts a few
- * texts the highlighting does not (see tests/integration/mention-grammar.test.ts); it goes away once mentions
- * are recorded when a message is stored (DESIGN §10).
+ * A Postgres regex (for `~*`, which ignores case) matching texts that mention `username`. It counts a few texts
+ * the highlighting does not (see tests/integration/mention-grammar.test.ts). No query uses it any more: mentions
+ * are recorded when a message is stored (store/mentions.repo.ts); tests still compare against it.
  */
 export function mentionPattern(username: string): string {
   return `(^|${NOT_NAME_CHAR})@${escapeRegex(username)}${TRAILING}*($|${NOT_NAME_CHAR})`

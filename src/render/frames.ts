@@ -1,4 +1,5 @@
 import type { Message, Room, RoomEvent } from '../chat/types.ts'
+import { countLabel } from '../unread-cap.ts'
 import { eta } from './eta.ts'
 import { messageView } from './view-models.ts'
 
@@ -55,9 +56,14 @@ export interface SideItem {
   current: boolean
 }
 
+/** A sidebar entry's counts as its badge shows them: "999+" from the cap on (src/unread-cap.ts). */
+export function withCountLabels<T extends { unread: number; mentions: number }>(item: T) {
+  return { ...item, unreadLabel: countLabel(item.unread), mentionsLabel: countLabel(item.mentions) }
+}
+
 /** One sidebar entry with its counts, as a partial; a socket's frame is those that moved, one after another. */
 export function renderSideItem(item: SideItem): string {
-  return eta.render('/frames/side-item', item)
+  return eta.render('/frames/side-item', withCountLabels(item))
 }
 
 /** "Here now": the same list for every page of the room. */

@@ -2,6 +2,7 @@ import type { UnsentWords } from '../chat/composer-answer.ts'
 import type { SidebarRoom } from '../chat/sidebar.ts'
 import type { Room } from '../chat/types.ts'
 import { eta } from './eta.ts'
+import { withCountLabels } from './frames.ts'
 import type { ComposerView, PageView, Viewer } from './view-models.ts'
 
 export type Values = Record<string, string>
@@ -25,7 +26,7 @@ export function renderRoomPage(data: {
   history: PageView
   composer: ComposerView
 }): string {
-  return page('/rooms/show', { title: data.room.name, ...data })
+  return page('/rooms/show', { title: data.room.name, ...data, sidebar: data.sidebar.map(withCountLabels) })
 }
 
 export function renderIndex(data: {

@@ -1,4 +1,6 @@
 import { type Kysely, sql } from 'kysely'
+import { mentionedNames } from '../mentions.ts'
+import { insertMentionsFrom, replaceMentions } from './mentions.repo.ts'
 import { selectMessages } from './messages.repo.ts'
 import { isUniqueViolation } from './pg-errors.ts'
 import type { Message } from './records.ts'
@@ -38,16 +40,20 @@ export async function insertOne(db: Kysely<Database>, input: NewMessage): Promis
  */
 async function insertFast(db: Kysely<Database>, input: NewMessage): Promise<InsertResult | undefined> {
   const { roomId, authorId, author, body, clientId } = input
+  const names = mentionedNames(body)
+  // Its mentions (store/mentions.repo.ts) in the same statement: still one round trip.
+  const mentions = names.length > 0 ? sql`, mm AS (${insertMentionsFrom(sql`stored`, names)})` : sql``
   try {
     const { rows } = await sql<{ id: number; seq: number; created_at: Date }>`
       WITH r AS (${takeSeqs(
         oneRoom(roomId),
         sql`${canWrite(authorId)}
           AND NOT EXISTS (SELECT 1 FROM messages g WHERE g.room_id = rooms.id AND g.client_id = ${clientId})`,
-      )})
-      INSERT INTO messages (room_id, seq, author_id, body, client_id)
-      SELECT ${roomId}, first_seq, ${authorId}, ${body}, ${clientId} FROM r
-      RETURNING id, seq, created_at`.execute(db)
+      )}),
+      stored AS (INSERT INTO messages (room_id, seq, author_id, body, client_id)
+        SELECT ${roomId}, first_seq, ${authorId}, ${body}, ${clientId} FROM r
+        RETURNING id, room_id, seq, author_id, created_at)${mentions}
+      SELECT id, seq, created_at FROM stored`.execute(db)
     const row = rows[0]
     if (!row) return undefined
     const message = {
@@ -96,6 +102,7 @@ function insertExplained(db: Kysely<Database>, input: NewMessage): Promise<Inser
       })
       .returning(['id', 'created_at as createdAt'])
       .executeTakeFirstOrThrow()
+    await replaceMentions(trx, row.id, mentionedNames(input.body))
     const { roomId, authorId, author, body } = input
     return {
       kind: 'stored',

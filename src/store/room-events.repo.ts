@@ -1,4 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
+import { mentionedNames } from '../mentions.ts'
+import { replaceMentions } from './mentions.repo.ts'
 import { selectMessages } from './messages.repo.ts'
 import type { Message, RoomEvent } from './records.ts'
 import { nextSeq } from './room-seq.ts'
@@ -103,6 +105,7 @@ export async function changeMessage(
       ? { body: change.body, edited_at: now, changed_seq: seq }
       : { body: '', deleted_at: now, changed_seq: seq }
   await trx.updateTable('messages').set(set).where('id', '=', id).execute()
+  await replaceMentions(trx, id, change.kind === 'edited' ? mentionedNames(change.body) : [])
   const after = change.kind === 'edited' ? { ...message, body: change.body, editedAt: now } : message
   return { kind: change.kind, seq, message: after }
 }

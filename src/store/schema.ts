@@ -86,6 +86,14 @@ export interface MessagesTable {
   changed_seq: number | null
 }
 
+/** Who a message mentions (not its author), written when it is stored or edited: see store/mentions.repo.ts. */
+export interface MessageMentionsTable {
+  user_id: number
+  room_id: number
+  seq: number
+  message_id: number
+}
+
 export interface Database {
   settings: SettingsTable
   users: UsersTable
@@ -97,5 +105,6 @@ export interface Database {
   password_resets: PasswordResetsTable
   audit_log: AuditLogTable
   room_reads: RoomReadsTable
+  message_mentions: MessageMentionsTable
   schema_migrations: { name: string; applied_at: Generated<Date> }
 }
