@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
+import { startReadAsMember } from './first-reads.repo.ts'
 import type { User } from './records.ts'
 import type { Database } from './schema.ts'
 
@@ -14,14 +15,16 @@ export function listMembers(db: Db, roomId: number): Promise<User[]> {
     .execute()
 }
 
-/** Adds a member; false if they were one already. */
+/** Adds a member (who starts with the room read up to now); false if they were one already. */
 export async function addMember(db: Db, roomId: number, userId: number): Promise<boolean> {
   const res = await db
     .insertInto('room_members')
     .values({ room_id: roomId, user_id: userId })
     .onConflict((oc) => oc.doNothing())
     .executeTakeFirst()
-  return (res.numInsertedOrUpdatedRows ?? 0n) > 0n
+  const added = (res.numInsertedOrUpdatedRows ?? 0n) > 0n
+  if (added) await startReadAsMember(db, roomId, userId)
+  return added
 }
 
 /** Removes a member; false if they were not one. */

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely'
+import { startReadAsOpened } from './first-reads.repo.ts'
 import type { Room } from './records.ts'
 import { canRead } from './room-access.ts'
 import type { Database } from './schema.ts'
@@ -69,7 +70,7 @@ export async function insertRoom(
   return db.insertInto('rooms').values(room).returning(columns).executeTakeFirstOrThrow()
 }
 
-/** Renames a room; its old address is kept as a redirect. */
+/** Renames a room (its old address is kept as a redirect), or makes it open or private. */
 export async function updateRoom(
   db: Db,
   id: number,
@@ -77,11 +78,13 @@ export async function updateRoom(
 ): Promise<Room | undefined> {
   const before = await db
     .selectFrom('rooms')
-    .select('slug')
+    .select(['slug', 'private'])
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst()
   if (!before) return undefined
+  // Made open: those who could not read it start with it read up to now (first-reads.repo.ts).
+  if (before.private && !change.private) await startReadAsOpened(db, id)
   if (before.slug !== change.slug) {
     await db.deleteFrom('room_slugs').where('slug', '=', change.slug).execute()
     await db.insertInto('room_slugs').values({ slug: before.slug, room_id: id }).execute()

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely'
+import { startReadAsAdmin } from './first-reads.repo.ts'
 import type { User } from './records.ts'
 import type { Database, Role } from './schema.ts'
 
@@ -90,7 +91,9 @@ export async function lockAdmins(trx: Transaction<Database>): Promise<number> {
   return Number(row.n)
 }
 
-export function setRole(db: Db, id: number, role: Role): Promise<User | undefined> {
+/** A new admin starts with the private rooms they could not read before read up to now (first-reads.repo.ts). */
+export async function setRole(db: Db, id: number, role: Role): Promise<User | undefined> {
+  if (role === 'admin') await startReadAsAdmin(db, id)
   return db.updateTable('users').set({ role }).where('id', '=', id).returning(columns).executeTakeFirst()
 }
 
@@ -109,6 +112,8 @@ export async function setPasswordHash(db: Db, id: number, passwordHash: string):
 
 /** For the operator CLI, which names people by username. */
 export async function updateRole(db: Db, username: string, role: Role): Promise<User | undefined> {
+  const user = await findUserByUsername(db, username)
+  if (user && role === 'admin') await startReadAsAdmin(db, user.id)
   return db
     .updateTable('users')
     .set({ role })
