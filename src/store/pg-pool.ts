@@ -21,7 +21,10 @@ export function connectionConfig(opts: Pick<PgPoolOptions, 'url' | 'schema'>): p
     // A dead peer is found on idle connections too, not only when a statement waits on it.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
-    ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+    // No JIT: its compile (tens of ms) costs more than any of Parley's short, index-bounded statements, and
+    // the planner's row estimates for the sidebar's capped per-room counts (store/reads.repo.ts) cross its
+    // threshold on every page load.
+    options: ['-c jit=off', ...(opts.schema ? [`-c search_path=${opts.schema}`] : [])].join(' '),
   }
 }
 
