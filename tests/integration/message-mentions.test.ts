@@ -4,6 +4,8 @@ import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { type Kysely, sql } from 'kysely'
 import { mentionedNames, mentionPattern } from '../../src/mentions.ts'
+import { insertBatch } from '../../src/store/message-batch.repo.ts'
+import { insertOne } from '../../src/store/message-insert.repo.ts'
 import { MIGRATIONS_DIR } from '../../src/store/migrate.ts'
 import { unreadCounts } from '../../src/store/reads.repo.ts'
 import type { Database } from '../../src/store/schema.ts'
@@ -93,6 +95,43 @@ for (const backend of backends()) {
       }
       const ann0 = (await unreadCounts(db, { id: await userId(app, 'ann') }, [room]))[0]
       assert.deepEqual(ann0, { roomId: room, unread: 7, mentions: 3 }, 'the figures are not all zero')
+    })
+
+    it('records mentions on the batch path and the one-message path alike (names of others only)', async () => {
+      const room = await createRoom(root, { name: 'Batch' })
+      const [rootId, annId, benId] = [
+        await userId(app, 'root'),
+        await userId(app, 'ann'),
+        await userId(app, 'Ben'),
+      ]
+      const input = (body: string, clientId: string) => ({
+        roomId: room,
+        authorId: rootId,
+        author: 'root',
+        body,
+        clientId,
+      })
+      const [a, b, c] = await insertBatch(db, [
+        input('@ann @BEN @root @nobody', 'b1'),
+        input('no mention', 'b2'),
+        input('@ben.', 'b3'),
+      ])
+      const one = await insertOne(db, input('(@ann)', 'o1'))
+      assert.ok(a && b && c && one.kind === 'stored')
+      const { rows } = await sql<{ user_id: number; seq: string | number; message_id: string | number }>`
+        SELECT user_id, seq, message_id FROM message_mentions WHERE room_id = ${room} ORDER BY seq, user_id`.execute(
+        db,
+      )
+      const got = rows.map((r) => [r.user_id, Number(r.seq), Number(r.message_id)])
+      assert.deepEqual(
+        got,
+        [
+          [annId, a.seq, a.id],
+          [benId, a.seq, a.id],
+          [benId, c.seq, c.id],
+          [annId, one.message.seq, one.message.id],
+        ].sort((x, y) => (x[1] as number) - (y[1] as number) || (x[0] as number) - (y[0] as number)),
+      )
     })
 
     it("the migration's backfill records what the app records when it stores the messages", async () => {
