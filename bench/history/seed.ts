@@ -5,7 +5,7 @@
  */
 import type pg from 'pg'
 import { seedBodies } from './bodies.ts'
-import { PEOPLE, READ_SHARE, ROOMS, VIEWER } from './shape.ts'
+import { BUSY_SHARE, PEOPLE, READ_SHARE, ROOMS, VIEWER } from './shape.ts'
 
 export interface Seeded {
   seconds: number
@@ -41,20 +41,28 @@ async function seedPeopleAndRooms(c: pg.Client, passwordHash: string): Promise<v
     WHERE r.private AND ((u.id + r.id) % 20 = 0 OR u.username = '${VIEWER}')`)
 }
 
-/** Message i goes to room i % ROOMS with the room's next seq, by anyone but the viewer, 3 s after i − 1. */
-async function seedMessages(c: pg.Client, n: number, bodies: string[]): Promise<void> {
+/**
+ * `count` messages over the rooms `first`..`last` (in id order): message i goes to the (i mod rooms)-th, with
+ * that room's next seq, by anyone but the viewer, spread evenly over `spanS` seconds up to now.
+ */
+async function seedMessages(
+  c: pg.Client,
+  rooms: [number, number],
+  count: number,
+  spanS: number,
+): Promise<void> {
+  const [first, last] = rooms
+  const width = last - first + 1
   await c.query(
-    `WITH r AS (SELECT array_agg(id ORDER BY id) AS ids FROM rooms),
+    `WITH r AS (SELECT (array_agg(id ORDER BY id))[${first}:${last}] AS ids FROM rooms),
           u AS (SELECT array_agg(id ORDER BY username) AS ids FROM users WHERE username LIKE 'p%')
      INSERT INTO messages (room_id, seq, author_id, body, client_id, created_at)
-     SELECT r.ids[(1 + i % ${ROOMS})::int], 1 + i / ${ROOMS}, u.ids[(2 + (i * 31) % ${PEOPLE - 1})::int],
+     SELECT r.ids[(1 + i % ${width})::int], 1 + i / ${width}, u.ids[(2 + (i * 31) % ${PEOPLE - 1})::int],
        ($1::text[])[(1 + (i * 7919) % cardinality($1::text[]))::int], 'seed-' || i,
-       now() - (${n} - i) * interval '3 seconds'
-     FROM r, u, generate_series(0::bigint, ${n - 1}) i`,
-    [bodies],
+       now() - (${count} - i) * (${spanS / count} * interval '1 second')
+     FROM r, u, generate_series(0::bigint, ${count - 1}) i`,
+    [seedBodies()],
   )
-  await c.query(`UPDATE rooms SET last_seq = m.top
-    FROM (SELECT room_id, max(seq) AS top FROM messages GROUP BY room_id) m WHERE m.room_id = rooms.id`)
 }
 
 /** Everyone has read nearly everything of what they can read; the viewer only the first tenth. */
@@ -80,7 +88,12 @@ export async function seed(c: pg.Client, n: number, passwordHash: string): Promi
   await seedPeopleAndRooms(c, passwordHash)
   step('people+rooms')
   const loose = await dropLooseIndexes(c)
-  await seedMessages(c, n, seedBodies())
+  // One busy room (the bench room, as a team's #general) holds a tenth of everything; the rest share the others.
+  const busy = Math.floor(n * BUSY_SHARE)
+  await seedMessages(c, [1, 1], busy, n * 3)
+  await seedMessages(c, [2, ROOMS], n - busy, n * 3)
+  await c.query(`UPDATE rooms SET last_seq = m.top
+    FROM (SELECT room_id, max(seq) AS top FROM messages GROUP BY room_id) m WHERE m.room_id = rooms.id`)
   step('messages')
   for (const def of loose) await c.query(def)
   step('indexes')

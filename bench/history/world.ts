@@ -48,8 +48,14 @@ export async function openWorld(opts: BenchOptions, messages: number): Promise<W
   const sql = new pg.Client(conn)
   let recording: CompiledQuery[] | undefined
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ ...conn, max: 4 }) }),
-    log: (event) => recording?.push(event.query),
+    dialect: new PostgresDialect({
+      pool: new pg.Pool({ ...conn, max: 4 }) as unknown as ConstructorParameters<
+        typeof PostgresDialect
+      >[0]['pool'],
+    }),
+    log: (event) => {
+      recording?.push(event.query)
+    },
   })
   const close = async () => {
     await stopChild(node.child, 30_000)

@@ -1,0 +1,74 @@
+/** Every figure of the history scenario, measured on one seeded world. */
+import { sidebar } from '../../src/chat/sidebar.ts'
+import type { Log } from '../attempt.ts'
+import { SEARCH_WORD } from './bodies.ts'
+import { viewerOf } from './plans.ts'
+import { BENCH_ROOM } from './shape.ts'
+import { closedLoop, type LoadFigures, quantile, timeCalls, timeResume } from './timing.ts'
+import type { World } from './world.ts'
+
+export interface HistoryRow {
+  messages: number
+  seedS: number
+  page: LoadFigures
+  sidebarMedian: number
+  sidebarP99: number
+  sidebarCalls: number
+  search: LoadFigures
+  resumeMedian: number
+  login: LoadFigures
+}
+
+export interface HistoryLoad {
+  concurrency: number
+  seconds: number
+  warmupS: number
+}
+
+/** A request still unanswered after this long counts as failed (at 1M, today's sidebar can take seconds). */
+const CAP_MS = 60_000
+const SIDEBAR_CALLS = 50
+/** Sidebar calls stop after this long (at least 3 are made), so a slow one does not take minutes. */
+const SIDEBAR_CAP_MS = 20_000
+const RESUMES = 5
+/** The gap a resume fills: the server's replay limit (REPLAY_LIMIT), so this is its "fresh page" path. */
+export const MISSED = 500
+
+async function load(w: World, path: string, signedIn: boolean, l: HistoryLoad): Promise<LoadFigures> {
+  const cookie = signedIn ? w.viewer.cookieHeader : undefined
+  // Unmeasured: lets the server compile its hot path and Postgres warm its caches.
+  await closedLoop(w.url, path, cookie, { concurrency: 2, seconds: l.warmupS, capMs: CAP_MS })
+  return closedLoop(w.url, path, cookie, { concurrency: l.concurrency, seconds: l.seconds, capMs: CAP_MS })
+}
+
+export async function measureWorld(w: World, l: HistoryLoad, log: Log): Promise<HistoryRow> {
+  const n = w.seeded.messages
+  log(`history ${n}: room page, ${l.concurrency} concurrent for ${l.seconds} s`)
+  // Always the same room: opening it marks it read, the other 199 stay far behind (the worst case).
+  const page = await load(w, `/rooms/${BENCH_ROOM}`, true, l)
+  log(`history ${n}: sidebar, up to ${SIDEBAR_CALLS} calls`)
+  const viewer = viewerOf(w)
+  const side = await timeCalls(() => sidebar(w.db, viewer), SIDEBAR_CALLS, SIDEBAR_CAP_MS)
+  log(`history ${n}: search "${SEARCH_WORD}"`)
+  const search = await load(w, `/search?q=${SEARCH_WORD}`, true, l)
+  log(`history ${n}: ${RESUMES} resumes after ${MISSED} missed messages`)
+  const resumes: number[] = []
+  for (let i = 0; i < RESUMES; i++)
+    resumes.push(await timeResume(w.viewer, BENCH_ROOM, w.lastSeq - MISSED, w.lastSeq, CAP_MS))
+  log(`history ${n}: sign-in page`)
+  const login = await load(w, '/login', false, l)
+  return {
+    messages: n,
+    seedS: w.seeded.seconds,
+    page,
+    sidebarMedian: quantile(side, 0.5),
+    sidebarP99: quantile(side, 0.99),
+    sidebarCalls: side.length,
+    search,
+    resumeMedian: quantile(
+      resumes.sort((a, b) => a - b),
+      0.5,
+    ),
+    login,
+  }
+}

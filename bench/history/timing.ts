@@ -1,0 +1,92 @@
+/**
+ * The history scenario's clocks: a closed-loop HTTP load (N requests always in flight), a function timed call
+ * by call, and a socket resume timed until its catch-up is on the page. Each is capped in time, so a database
+ * where one request takes many seconds gives a (bad) figure instead of a hung bench.
+ */
+import type { HttpUser } from '../../tests/support/http.ts'
+import { openSocket, pushedSeqs } from '../../tests/support/socket.ts'
+
+export interface LoadFigures {
+  perS: number
+  p50: number
+  p99: number
+  ok: number
+  failed: number
+}
+
+export const quantile = (sorted: number[], q: number) =>
+  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number) : Number.NaN
+
+/** `concurrency` loops GETting `path` for `seconds`; a request is given up after `capMs`. */
+export async function closedLoop(
+  base: string,
+  path: string,
+  cookie: string | undefined,
+  o: { concurrency: number; seconds: number; capMs: number },
+): Promise<LoadFigures> {
+  const times: number[] = []
+  let failed = 0
+  const started = performance.now()
+  const end = started + o.seconds * 1000
+  const worker = async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now()
+      try {
+        const res = await fetch(new URL(path, base), {
+          headers: cookie ? { cookie } : {},
+          redirect: 'manual',
+          signal: AbortSignal.timeout(o.capMs),
+        })
+        await res.text()
+        if (res.status === 200) times.push(performance.now() - t0)
+        else failed++
+      } catch {
+        failed++
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: o.concurrency }, worker))
+  const elapsedS = (performance.now() - started) / 1000
+  times.sort((a, b) => a - b)
+  return {
+    perS: times.length / elapsedS,
+    p50: quantile(times, 0.5),
+    p99: quantile(times, 0.99),
+    ok: times.length,
+    failed,
+  }
+}
+
+/** Calls `fn` up to `calls` times one after another, stopping early after `capMs`; ms per call, sorted. */
+export async function timeCalls(fn: () => Promise<unknown>, calls: number, capMs: number): Promise<number[]> {
+  const times: number[] = []
+  const end = performance.now() + capMs
+  while (times.length < calls && (times.length < 3 || performance.now() < end)) {
+    const t0 = performance.now()
+    await fn()
+    times.push(performance.now() - t0)
+  }
+  return times.sort((a, b) => a - b)
+}
+
+/**
+ * Opens the room socket as `user`, resumes from `fromSeq`, and times until the frame carrying `lastSeq` has
+ * arrived (as tests/integration/catch-up.test.ts waits for the replayed seqs): the page is caught up then,
+ * whether the server replayed the gap or, past its replay limit, re-rendered the latest page.
+ */
+export async function timeResume(
+  user: HttpUser,
+  slug: string,
+  fromSeq: number,
+  lastSeq: number,
+  capMs: number,
+): Promise<number> {
+  const t0 = performance.now()
+  const socket = await openSocket(user, slug, { lastSeq: fromSeq })
+  try {
+    await socket.waitFor(() => pushedSeqs(socket).includes(lastSeq), `seq ${lastSeq}`, capMs)
+    return performance.now() - t0
+  } finally {
+    socket.ws.terminate()
+  }
+}
