@@ -74,15 +74,27 @@ export async function explainAll(w: World): Promise<Plan[]> {
   return plans
 }
 
+/** The plan's scans of `messages` ("Seq Scan", "Index Scan using messages_room_id_seq_key"…): the first thing to look at. */
+function messageScans(p: Plan): string {
+  const scans = p.plan.flatMap((line) => {
+    const m =
+      /((?:Parallel )?(?:Seq|Index|Index Only|Bitmap Heap) Scan(?: Backward)?(?: using \w+)?) on messages\b/.exec(
+        line,
+      )
+    return m ? [m[1] as string] : []
+  })
+  return scans.join(', ') || '–'
+}
+
 export function plansMarkdown(plans: Plan[], messages: number): string {
   const lines = [
     `# Query plans at ${messages.toLocaleString('en')} messages`,
     '',
     'EXPLAIN (ANALYZE, BUFFERS off, COSTS off) of every read each use case sends, with its own parameters.',
     '',
-    '| use case | statement | execution ms |',
-    '|---|--:|--:|',
-    ...plans.map((p, i) => `| ${p.what} | ${i + 1} | ${p.executionMs.toFixed(2)} |`),
+    '| use case | statement | execution ms | how it reads messages |',
+    '|---|--:|--:|---|',
+    ...plans.map((p, i) => `| ${p.what} | ${i + 1} | ${p.executionMs.toFixed(2)} | ${messageScans(p)} |`),
     '',
   ]
   plans.forEach((p, i) => {

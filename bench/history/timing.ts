@@ -3,6 +3,7 @@
  * by call, and a socket resume timed until its catch-up is on the page. Each is capped in time, so a database
  * where one request takes many seconds gives a (bad) figure instead of a hung bench.
  */
+import type pg from 'pg'
 import type { HttpUser } from '../../tests/support/http.ts'
 import { openSocket, pushedSeqs } from '../../tests/support/socket.ts'
 
@@ -12,6 +13,8 @@ export interface LoadFigures {
   p99: number
   ok: number
   failed: number
+  /** What the failures were: "503 ×12", "timeout ×3"… */
+  failures: Record<string, number>
 }
 
 export const quantile = (sorted: number[], q: number) =>
@@ -25,7 +28,10 @@ export async function closedLoop(
   o: { concurrency: number; seconds: number; capMs: number },
 ): Promise<LoadFigures> {
   const times: number[] = []
-  let failed = 0
+  const failures: Record<string, number> = {}
+  const fail = (why: string) => {
+    failures[why] = (failures[why] ?? 0) + 1
+  }
   const started = performance.now()
   const end = started + o.seconds * 1000
   const worker = async () => {
@@ -39,9 +45,9 @@ export async function closedLoop(
         })
         await res.text()
         if (res.status === 200) times.push(performance.now() - t0)
-        else failed++
-      } catch {
-        failed++
+        else fail(String(res.status))
+      } catch (err) {
+        fail((err as Error).name === 'TimeoutError' ? 'timeout' : 'error')
       }
     }
   }
@@ -53,8 +59,23 @@ export async function closedLoop(
     p50: quantile(times, 0.5),
     p99: quantile(times, 0.99),
     ok: times.length,
-    failed,
+    failed: Object.values(failures).reduce((a, b) => a + b, 0),
+    failures,
   }
+}
+
+/**
+ * Waits (at most `capMs`) until no statement that started before now is still running in Postgres: a request
+ * the app gave up on (its pool wait timed out) leaves its statement running, and that would slow the next
+ * measurement down. Any other client of the same server counts too; the cap bounds that.
+ */
+export async function settle(sql: pg.Client, capMs: number): Promise<void> {
+  const end = Date.now() + capMs
+  const q = `SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid()
+    AND backend_type = 'client backend' AND query_start < $1`
+  const since = new Date()
+  while (Date.now() < end && ((await sql.query<{ n: number }>(q, [since])).rows[0]?.n ?? 0) > 0)
+    await new Promise((resolve) => setTimeout(resolve, 200))
 }
 
 /** Calls `fn` up to `calls` times one after another, stopping early after `capMs`; ms per call, sorted. */

@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import type { Log } from '../attempt.ts'
 import { type HistoryRow, MISSED, measureWorld } from '../history/measure-world.ts'
 import { explainAll, plansMarkdown } from '../history/plans.ts'
+import type { LoadFigures } from '../history/timing.ts'
 import { openWorld } from '../history/world.ts'
 import type { BenchOptions } from '../options.ts'
 import { f, type Section, table } from '../report.ts'
@@ -35,6 +36,10 @@ function markdown(rows: HistoryRow[], load: { concurrency: number; seconds: numb
       ? [['large ÷ small', ...FIGURES.map((m) => f(m.value(large) / m.value(small), 2))]]
       : []
   const failed = rows.filter((r) => r.page.failed + r.search.failed + r.login.failed > 0)
+  const why = (l: LoadFigures) =>
+    Object.entries(l.failures)
+      .map(([k, v]) => `${k} ×${v}`)
+      .join(', ') || 'none'
   return [
     '## history: a long history, for a person who has been away',
     '',
@@ -60,8 +65,8 @@ function markdown(rows: HistoryRow[], load: { concurrency: number; seconds: numb
     ...rows.map((r) => `- ${r.messages.toLocaleString('en')}: ${r.sidebarCalls} sidebar calls timed`),
     ...failed.map(
       (r) =>
-        `- ${r.messages.toLocaleString('en')}: failed or over 60 s: page ${r.page.failed}, ` +
-        `search ${r.search.failed}, sign-in ${r.login.failed}`,
+        `- ${r.messages.toLocaleString('en')}: requests not answered 200 within 60 s (left out of p99 and ` +
+        `req/s): room page ${why(r.page)}; search ${why(r.search)}; sign-in ${why(r.login)}`,
     ),
   ]
 }
