@@ -4,7 +4,15 @@ import type { Log } from '../attempt.ts'
 import { SEARCH_WORD } from './bodies.ts'
 import { viewerOf } from './plans.ts'
 import { BENCH_ROOM } from './shape.ts'
-import { closedLoop, type LoadFigures, quantile, settle, timeCalls, timeResume } from './timing.ts'
+import {
+  closedLoop,
+  type LoadFigures,
+  quantile,
+  type ResumeTimes,
+  settle,
+  timeCalls,
+  timeResume,
+} from './timing.ts'
 import type { World } from './world.ts'
 
 export interface HistoryRow {
@@ -16,6 +24,8 @@ export interface HistoryRow {
   sidebarCalls: number
   search: LoadFigures
   resumeMedian: number
+  /** Until the resumed socket's sidebar entries came (its exact unread counts). */
+  resumeSidebarMedian: number
   login: LoadFigures
 }
 
@@ -41,12 +51,17 @@ async function load(w: World, path: string, signedIn: boolean, l: HistoryLoad): 
   return closedLoop(w.url, path, cookie, { concurrency: l.concurrency, seconds: l.seconds, capMs: CAP_MS })
 }
 
-/** RESUMES resumes, one after another; ms each, sorted. */
-async function resumeTimes(w: World): Promise<number[]> {
-  const times: number[] = []
+/** RESUMES resumes, one after another: the median until caught up, and until the sidebar came. */
+async function resumeTimes(w: World): Promise<{ caughtUp: number; sidebar: number }> {
+  const times: ResumeTimes[] = []
   for (let i = 0; i < RESUMES; i++)
     times.push(await timeResume(w.viewer, BENCH_ROOM, w.lastSeq - MISSED, w.lastSeq, CAP_MS))
-  return times.sort((a, b) => a - b)
+  const median = (pick: (t: ResumeTimes) => number) =>
+    quantile(
+      times.map(pick).sort((a, b) => a - b),
+      0.5,
+    )
+  return { caughtUp: median((t) => t.caughtUpMs), sidebar: median((t) => t.sidebarMs) }
 }
 
 export async function measureWorld(w: World, l: HistoryLoad, log: Log): Promise<HistoryRow> {
@@ -74,7 +89,8 @@ export async function measureWorld(w: World, l: HistoryLoad, log: Log): Promise<
     sidebarP99: quantile(side, 0.99),
     sidebarCalls: side.length,
     search,
-    resumeMedian: quantile(resumes, 0.5),
+    resumeMedian: resumes.caughtUp,
+    resumeSidebarMedian: resumes.sidebar,
     login,
   }
 }

@@ -90,10 +90,18 @@ export async function timeCalls(fn: () => Promise<unknown>, calls: number, capMs
   return times.sort((a, b) => a - b)
 }
 
+export interface ResumeTimes {
+  /** Until the frame carrying the room's newest seq arrived: the page is caught up. */
+  caughtUpMs: number
+  /** Until the first sidebar entry arrived (the socket's exact counts, read in parallel with the catch-up). */
+  sidebarMs: number
+}
+
 /**
  * Opens the room socket as `user`, resumes from `fromSeq`, and times until the frame carrying `lastSeq` has
  * arrived (as tests/integration/catch-up.test.ts waits for the replayed seqs): the page is caught up then,
- * whether the server replayed the gap or, past its replay limit, re-rendered the latest page.
+ * whether the server replayed the gap or, past its replay limit, re-rendered the latest page. Also times the
+ * socket's first sidebar entry (NaN if none came within `capMs`).
  */
 export async function timeResume(
   user: HttpUser,
@@ -101,12 +109,21 @@ export async function timeResume(
   fromSeq: number,
   lastSeq: number,
   capMs: number,
-): Promise<number> {
+): Promise<ResumeTimes> {
   const t0 = performance.now()
   const socket = await openSocket(user, slug, { lastSeq: fromSeq })
+  let sidebarMs = Number.NaN
+  const side = socket
+    .waitFor(() => socket.extras.some((x) => x.includes('hx-target="#side-')), 'a sidebar entry', capMs)
+    .then(() => {
+      sidebarMs = performance.now() - t0
+    })
+    .catch(() => {})
   try {
     await socket.waitFor(() => pushedSeqs(socket).includes(lastSeq), `seq ${lastSeq}`, capMs)
-    return performance.now() - t0
+    const caughtUpMs = performance.now() - t0
+    await side
+    return { caughtUpMs, sidebarMs }
   } finally {
     socket.ws.terminate()
   }

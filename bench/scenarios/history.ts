@@ -25,6 +25,7 @@ const FIGURES: Array<{ label: string; value: (r: HistoryRow) => number; digits: 
   { label: 'search req/s', value: (r) => r.search.perS, digits: 1 },
   { label: 'search p99 ms', value: (r) => r.search.p99, digits: 0 },
   { label: `resume −${MISSED} median ms`, value: (r) => r.resumeMedian, digits: 0 },
+  { label: 'resume → sidebar median ms', value: (r) => r.resumeSidebarMedian, digits: 0 },
   { label: 'sign-in page req/s', value: (r) => r.login.perS, digits: 0 },
   { label: 'room page ÷ sign-in req/s', value: (r) => r.page.perS / r.login.perS, digits: 3 },
 ]
@@ -48,7 +49,8 @@ function markdown(rows: HistoryRow[], load: { concurrency: number; seconds: numb
       `tenth of each. Room page: GET /rooms/room-1, search: GET /search?q=deploy (in ~1 message of 5), sign-in ` +
       `page: GET /login, each ${load.concurrency} requests in flight for ${load.seconds} s after a warm-up. ` +
       `Sidebar: chat/sidebar.ts called directly, one call at a time. Resume: a room socket resuming ${MISSED} ` +
-      'messages back, until the newest message is on the page (median of 5).',
+      'messages back, until the newest message is on the page (median of 5), and until its sidebar entries ' +
+      '(exact unread counts, read alongside) came.',
     '',
     ...table(
       ['messages', 'seed s', ...FIGURES.map((m) => m.label)],
