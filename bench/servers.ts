@@ -19,7 +19,7 @@ export interface RunningTarget {
 }
 
 /** Parley's limits raised as far as its config allows (MESSAGE_BURST ≤ 10 000, MESSAGES_PER_10S ≤ 100 000). */
-const RAISED = { MESSAGE_BURST: '10000', MESSAGES_PER_10S: '100000', SOCKETS_PER_IP: '100000' }
+export const RAISED = { MESSAGE_BURST: '10000', MESSAGES_PER_10S: '100000', SOCKETS_PER_IP: '100000' }
 
 /** Why `target` cannot run here, or undefined when it can. */
 export async function whyNot(target: TargetName, opts: BenchOptions, nodes = 1): Promise<string | undefined> {
@@ -46,7 +46,7 @@ export async function whyNot(target: TargetName, opts: BenchOptions, nodes = 1):
 }
 
 /** SIGTERM, then SIGKILL after `graceMs` (a profiled node needs time to write its profile on the way out). */
-function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
+export function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve()
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   child.kill('SIGTERM')
