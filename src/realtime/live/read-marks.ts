@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.ts'
 import type { Logger } from '../../log.ts'
 import type { Client } from '../socket/client.ts'
+import { perSocket } from '../socket/per-socket.ts'
 
 /** A read mark is stored at most this often per socket (the page says so on every message it shows). */
 export const READ_EVERY_MS = 2_000
@@ -17,7 +18,7 @@ interface Mark {
  * latest mark when the window ends. A failed store is logged and left: the next mark repairs it.
  */
 export class ReadMarks {
-  private readonly marks = new WeakMap<Client, Mark>()
+  private readonly markOf = perSocket((): Mark => ({ seq: 0, at: 0, pending: false }))
 
   constructor(
     private readonly store: (client: Client, seq: number) => Promise<void>,
@@ -26,21 +27,16 @@ export class ReadMarks {
   ) {}
 
   async read(client: Client, seq: number): Promise<void> {
-    let mark = this.marks.get(client)
-    if (!mark) {
-      mark = { seq: 0, at: 0, pending: false }
-      this.marks.set(client, mark)
-    }
+    const mark = this.markOf(client)
     mark.seq = Math.max(mark.seq, seq)
     const wait = mark.at + READ_EVERY_MS - this.clock.now()
     if (wait > 0) {
-      const m = mark
-      if (m.pending) return
-      m.pending = true
+      if (mark.pending) return
+      mark.pending = true
       // Never cancelled: a page that closes within the window has still read what it said.
       this.clock.after(wait, () => {
-        m.pending = false
-        void this.flush(client, m)
+        mark.pending = false
+        void this.flush(client, mark)
       })
       return
     }

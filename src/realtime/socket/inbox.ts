@@ -1,4 +1,4 @@
-import type { Client } from './client.ts'
+import { perSocket } from './per-socket.ts'
 
 /** Frames one socket may have received and not yet taken in (read, checked, queued for storing). */
 const MAX_PENDING_FRAMES = 150
@@ -57,14 +57,5 @@ export class Inbox {
   }
 }
 
-const inboxes = new WeakMap<Client, Inbox>()
-
 /** The socket's inbox, made on first use. */
-export function inboxOf(client: Client): Inbox {
-  let inbox = inboxes.get(client)
-  if (!inbox) {
-    inbox = new Inbox()
-    inboxes.set(client, inbox)
-  }
-  return inbox
-}
+export const inboxOf = perSocket(() => new Inbox())

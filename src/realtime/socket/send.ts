@@ -7,6 +7,7 @@ import { ids } from '../../render/dom-ids.ts'
 import { renderSendAck, renderSendError, renderSendRetry } from '../../render/frames.ts'
 import type { RealtimeDeps } from '../deps.ts'
 import type { Client } from './client.ts'
+import { perSocket } from './per-socket.ts'
 
 /**
  * The part of a message that runs in the socket's turn: whether it was admitted, and `stored`, which settles
@@ -18,20 +19,14 @@ export type SendTurn = () => Promise<{ admitted: boolean; stored: Promise<boolea
  * Each socket's sends: charged to the rate limit in the order they came (see admitPost), and the last answer
  * due (the next waits for it, so answers keep the frames' order).
  */
-const sockets = new WeakMap<Client, { order: SendOrder; replies: Promise<unknown> }>()
-
-function sendsOf(client: Client): { order: SendOrder; replies: Promise<unknown> } {
-  let sends = sockets.get(client)
-  if (!sends) {
-    sends = { order: {}, replies: Promise.resolve() }
-    sockets.set(client, sends)
-  }
-  return sends
-}
+const sendsOf = perSocket((): { order: SendOrder; replies: Promise<unknown> } => ({
+  order: {},
+  replies: Promise.resolve(),
+}))
 
 /** Settles once every answer due to this socket's sends has gone back (a stopping node waits for them). */
 export function answersDue(client: Client): Promise<unknown> {
-  return sockets.get(client)?.replies ?? Promise.resolve()
+  return sendsOf(client).replies
 }
 
 /**
