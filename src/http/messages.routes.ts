@@ -13,7 +13,8 @@ import { showRoom } from './rooms.routes.ts'
 import { requireUser } from './session.ts'
 import { type AppDeps, type AppState, type Ctx, field } from './state.ts'
 
-const POST = '/rooms/:slug/messages'
+/** A room's messages: the composer posts here, and history pages are read from here. */
+const MESSAGES = '/rooms/:slug/messages'
 
 /** What a no-JS post sent: the composer's answers are about these. */
 const posted = (ctx: Ctx) => ({ body: field(ctx, 'body'), clientId: field(ctx, 'client_id') })
@@ -23,7 +24,7 @@ export function messageRoutes(deps: AppDeps): Router<AppState> {
 
   // The no-JS (and socket-down) path: the composer posts here, then the room page shows the message.
   // (The database away is answered by unsentPosts, around this and the session it needs.)
-  router.post(POST, async (ctx) => {
+  router.post(MESSAGES, async (ctx) => {
     const user = requireUser(ctx)
     const { room } = await readableRoom(deps.db, user, ctx.params.slug ?? '')
     const input = posted(ctx)
@@ -42,7 +43,7 @@ export function messageRoutes(deps: AppDeps): Router<AppState> {
   })
 
   // History pages as an htmx fragment; a plain browser gets the full page for the same cursor.
-  router.get(POST, async (ctx) => {
+  router.get(MESSAGES, async (ctx) => {
     const { room } = await readableRoom(deps.db, requireUser(ctx), ctx.params.slug ?? '')
     if (!isFragmentRequest(ctx)) return ctx.redirect(`/rooms/${room.slug}?${ctx.querystring}`)
     const page = await history(deps.db, room, { before: ctx.query.before, after: ctx.query.after })
@@ -60,7 +61,7 @@ export function messageRoutes(deps: AppDeps): Router<AppState> {
  */
 export function unsentPosts(log: Logger): Router<AppState> {
   const router = new Router<AppState>()
-  router.post(POST, async (ctx, next) => {
+  router.post(MESSAGES, async (ctx, next) => {
     try {
       await next()
     } catch (err) {
